@@ -1,0 +1,49 @@
+"""What a user can say or do, as the engine understands it.
+
+Front ends translate their own input (Alexa intents, typed text, key presses) into these events, so
+the engine never sees a transport-specific shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class EventKind(StrEnum):
+    """Every kind of input the engine reacts to."""
+
+    LAUNCH = "launch"  # the user opened the coach without asking for anything yet
+    START = "start"  # "start my back stretches" (optionally with an area)
+    CHOOSE_AREA = "choose_area"
+    YES = "yes"
+    NO = "no"
+    CONTINUE = "continue"  # "ready", "go on", or a front end that finished playing a set
+    NEXT = "next"  # skip the current stretch or question
+    REPEAT = "repeat"
+    PAUSE = "pause"
+    RESUME = "resume"
+    HELP = "help"
+    STOP = "stop"
+    PAIN = "pain"
+    SET_HOLD = "set_hold"
+    SET_REPS = "set_reps"
+    DURATION = "duration"
+    HISTORY = "history"
+    DELETE_DATA = "delete_data"
+    START_OVER = "start_over"
+    UNKNOWN = "unknown"
+
+
+AREAS: tuple[str, ...] = ("neck", "lower_back", "both")
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One user input. `area` goes with START/CHOOSE_AREA, `value` with SET_HOLD/SET_REPS,
+    `text` carries what was not understood (UNKNOWN) for logs and replies."""
+
+    kind: EventKind
+    area: str | None = None
+    value: int | None = None
+    text: str | None = None

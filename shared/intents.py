@@ -1,0 +1,91 @@
+"""The one mapping from interaction-model intents to engine events.
+
+The Alexa skill and the terminal tutor's text matcher both read utterances through the interaction
+model in `interaction_models/`; this table turns the intent they found into an engine event, so voice
+and text follow one conversation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from shared.events import AREAS, Event, EventKind
+
+AREA_SLOT = "area"
+SECONDS_SLOT = "seconds"
+COUNT_SLOT = "count"
+AREA_SLOT_TYPE = "AreaType"
+
+INTENT_EVENTS: dict[str, EventKind] = {
+    # custom intents
+    "StartRoutineIntent": EventKind.START,
+    "ChooseAreaIntent": EventKind.CHOOSE_AREA,
+    "ContinueIntent": EventKind.CONTINUE,
+    "PainIntent": EventKind.PAIN,
+    "SetHoldIntent": EventKind.SET_HOLD,
+    "SetRepsIntent": EventKind.SET_REPS,
+    "DurationIntent": EventKind.DURATION,
+    "HistoryIntent": EventKind.HISTORY,
+    "DeleteDataIntent": EventKind.DELETE_DATA,
+    # built-in intents
+    "AMAZON.YesIntent": EventKind.YES,
+    "AMAZON.NoIntent": EventKind.NO,
+    "AMAZON.NextIntent": EventKind.NEXT,
+    "AMAZON.RepeatIntent": EventKind.REPEAT,
+    "AMAZON.PauseIntent": EventKind.PAUSE,
+    "AMAZON.ResumeIntent": EventKind.RESUME,
+    "AMAZON.HelpIntent": EventKind.HELP,
+    "AMAZON.StopIntent": EventKind.STOP,
+    "AMAZON.CancelIntent": EventKind.STOP,
+    "AMAZON.NavigateHomeIntent": EventKind.STOP,
+    "AMAZON.StartOverIntent": EventKind.START_OVER,
+    "AMAZON.FallbackIntent": EventKind.UNKNOWN,
+}
+
+# Custom intents and the slots (name -> slot type) each declares in every locale's model.
+CUSTOM_INTENT_SLOTS: dict[str, dict[str, str]] = {
+    "StartRoutineIntent": {AREA_SLOT: AREA_SLOT_TYPE},
+    "ChooseAreaIntent": {AREA_SLOT: AREA_SLOT_TYPE},
+    "ContinueIntent": {},
+    "PainIntent": {},
+    "SetHoldIntent": {SECONDS_SLOT: "AMAZON.NUMBER"},
+    "SetRepsIntent": {COUNT_SLOT: "AMAZON.NUMBER"},
+    "DurationIntent": {},
+    "HistoryIntent": {},
+    "DeleteDataIntent": {},
+}
+
+
+def _parse_int(raw: str | None) -> int | None:
+    """AMAZON.NUMBER arrives as text ("20", "?" when unsure); anything not a whole number is None."""
+    if raw is None:
+        return None
+    try:
+        return int(raw.strip())
+    except ValueError:
+        return None
+
+
+def event_for_intent(
+    intent_name: str,
+    slots: Mapping[str, str | None] | None = None,
+    text: str | None = None,
+) -> Event:
+    """Build the engine event for an intent and its resolved slot values.
+
+    `slots` maps slot names to resolved values: the area slot's canonical id (one of `AREAS`) and
+    numbers as text. An unknown intent or an area that did not resolve degrades gracefully: the
+    engine gets UNKNOWN, or the event without an area, and asks again.
+    """
+    slots = slots or {}
+    kind = INTENT_EVENTS.get(intent_name, EventKind.UNKNOWN)
+    area = slots.get(AREA_SLOT)
+    area = area if area in AREAS else None
+    if kind in (EventKind.SET_HOLD, EventKind.SET_REPS):
+        raw = slots.get(SECONDS_SLOT if kind is EventKind.SET_HOLD else COUNT_SLOT)
+        return Event(kind, value=_parse_int(raw), text=text)
+    if kind is EventKind.CHOOSE_AREA and area is None:
+        return Event(EventKind.UNKNOWN, text=text or intent_name)
+    if kind is EventKind.UNKNOWN:
+        return Event(kind, text=text or intent_name)
+    return Event(kind, area=area, text=text)

@@ -1,0 +1,109 @@
+"""A user's lasting progress: past sessions, streak and preferences.
+
+Plain data with pure functions (the caller passes `today`), so the engine can greet a returning user
+and the stores (SQLite, PostgreSQL, DynamoDB) only need to save and load `to_dict()`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from typing import Any
+
+RESCREEN_AFTER = timedelta(days=30)
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRecord:
+    """One coaching session: when, which area, which stretches were finished, pain reports."""
+
+    day: date
+    area: str
+    stretches: tuple[str, ...]
+    pain_reports: int = 0
+    completed: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "day": self.day.isoformat(),
+            "area": self.area,
+            "stretches": list(self.stretches),
+            "pain_reports": self.pain_reports,
+            "completed": self.completed,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SessionRecord:
+        return cls(
+            day=date.fromisoformat(data["day"]),
+            area=str(data["area"]),
+            stretches=tuple(str(s) for s in data.get("stretches", ())),
+            pain_reports=int(data.get("pain_reports", 0)),
+            completed=bool(data.get("completed", False)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """Everything remembered about one user."""
+
+    sessions: tuple[SessionRecord, ...] = ()
+    hold_seconds: int | None = None
+    reps: int | None = None
+    screened_on: date | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_returning(self) -> bool:
+        return bool(self.sessions)
+
+    @property
+    def last_session(self) -> SessionRecord | None:
+        return max(self.sessions, key=lambda s: s.day) if self.sessions else None
+
+    @property
+    def usual_area(self) -> str | None:
+        """The area done most often (the latest wins a tie)."""
+        if not self.sessions:
+            return None
+        counts = Counter(s.area for s in self.sessions)
+        ordered = sorted(self.sessions, key=lambda s: s.day)
+        return max(reversed(ordered), key=lambda s: counts[s.area]).area
+
+    def needs_screening(self, today: date) -> bool:
+        """Screen first-time users, and again when the last answer is over a month old."""
+        return self.screened_on is None or today - self.screened_on > RESCREEN_AFTER
+
+    def streak(self, today: date) -> int:
+        """Consecutive days with a session, ending today or yesterday (a streak not yet broken)."""
+        days = {s.day for s in self.sessions}
+        cursor = today if today in days else today - timedelta(days=1)
+        count = 0
+        while cursor in days:
+            count += 1
+            cursor -= timedelta(days=1)
+        return count
+
+    def with_session(self, record: SessionRecord) -> Profile:
+        return replace(self, sessions=(*self.sessions, record))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sessions": [s.to_dict() for s in self.sessions],
+            "hold_seconds": self.hold_seconds,
+            "reps": self.reps,
+            "screened_on": self.screened_on.isoformat() if self.screened_on else None,
+            "extra": dict(self.extra),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Profile:
+        screened = data.get("screened_on")
+        return cls(
+            sessions=tuple(SessionRecord.from_dict(s) for s in data.get("sessions", ())),
+            hold_seconds=data.get("hold_seconds"),
+            reps=data.get("reps"),
+            screened_on=date.fromisoformat(screened) if screened else None,
+            extra=dict(data.get("extra", {})),
+        )
