@@ -1,1 +1,1 @@
-"""Back Stretch Coach's conversation engine: pure Python, no I/O, shared by the skill and the tutor."""
+"""Back Stretch Coach's conversation engine: pure Python, no I/O, shared by skill and tutor."""

@@ -1,8 +1,8 @@
 """The one mapping from interaction-model intents to engine events.
 
 The Alexa skill and the terminal tutor's text matcher both read utterances through the interaction
-model in `interaction_models/`; this table turns the intent they found into an engine event, so voice
-and text follow one conversation.
+model in `interaction_models/`; this table turns the intent they found into an engine event, so
+voice and text follow one conversation.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ CUSTOM_INTENT_SLOTS: dict[str, dict[str, str]] = {
 
 
 def _parse_int(raw: str | None) -> int | None:
-    """AMAZON.NUMBER arrives as text ("20", "?" when unsure); anything not a whole number is None."""
+    """AMAZON.NUMBER arrives as text ("20", or "?" when unsure); a non-number is None."""
     if raw is None:
         return None
     try:

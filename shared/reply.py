@@ -1,7 +1,7 @@
 """What the engine answers: typed steps for front ends to render, and effects for them to apply.
 
-Steps describe *what* happens (say this, hold for 20 s on the left side, rest, ask); how it sounds or
-looks (SSML breaks, a terminal countdown) is the front end's business.
+Steps describe *what* happens (say this, hold for 20 s on the left side, rest, ask); how it sounds
+or looks (SSML breaks, a terminal countdown) is the front end's business.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ class Cue:
 
 @dataclass(frozen=True, slots=True)
 class Hold:
-    """Hold a stretch for `seconds`; repetition `rep` of `reps`, on `side` when the stretch has sides."""
+    """Hold a stretch `seconds` long: repetition `rep` of `reps`, on `side` if it has sides."""
 
     exercise_id: str
     exercise_name: str
