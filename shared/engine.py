@@ -7,7 +7,7 @@ the reply's effects to its own store. The skill and the tutor are thin adapters 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -674,6 +674,8 @@ def _unknown(t: _Turn) -> None:
 
 
 def _dispatch(t: _Turn, event: Event) -> None:
+    if event.area is not None and event.area not in AREAS:
+        event = replace(event, area=None)  # an area we don't coach is as good as none
     kind, phase = event.kind, t.st["phase"]
     if kind is not K.UNKNOWN:
         t.st["misses"] = 0

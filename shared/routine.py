@@ -63,8 +63,8 @@ def routine_seconds(exercises: tuple[Exercise, ...], pacing: Pacing) -> int:
 
 
 def minutes(seconds: int) -> int:
-    """Whole minutes to announce, rounded to the nearest and never zero."""
-    return max(1, round(seconds / 60))
+    """Whole minutes to announce: half a minute rounds up (not to even), and never zero."""
+    return max(1, (seconds + 30) // 60)
 
 
 def chunk_reps(start: int, pacing: Pacing, budget: int | None) -> range:

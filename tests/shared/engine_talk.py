@@ -1,0 +1,59 @@
+"""A small driver for conversations with the engine, shared by the engine's tests."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from shared.engine import Context, handle
+from shared.events import Event, EventKind
+from shared.profile import Profile
+from shared.reply import Ask, End, Hold, Reply, Rest, Say
+
+TODAY = date(2026, 11, 24)
+
+
+class Talk:
+    """Feeds events to the engine the way a front end does, keeping the state between turns."""
+
+    def __init__(self, profile: Profile | None = None, max_chunk_seconds: int | None = None):
+        self.context = Context(today=TODAY, profile=profile, max_chunk_seconds=max_chunk_seconds)
+        self.state: dict[str, Any] | None = None
+        self.replies: list[Reply] = []
+
+    def __call__(self, kind: EventKind, **fields: Any) -> Reply:
+        reply = handle(self.state, Event(kind, **fields), self.context)
+        json.dumps(reply.state)  # every state must survive a JSON round trip
+        self.state = json.loads(json.dumps(reply.state))
+        self.replies.append(reply)
+        return reply
+
+    @property
+    def phase(self) -> str:
+        assert self.state is not None
+        return self.state["phase"]
+
+    def to_area_question(self) -> Reply:
+        self(EventKind.LAUNCH)
+        return self(EventKind.NO)
+
+    def to_first_intro(self, area: str = "neck", tips: bool = False) -> Reply:
+        self.to_area_question()
+        self(EventKind.CHOOSE_AREA, area=area)
+        return self(EventKind.YES if tips else EventKind.NO)
+
+
+def keys(reply: Reply) -> list[str]:
+    return [step.key for step in reply.steps if isinstance(step, Say | Ask | End | Rest)]
+
+
+def holds(reply: Reply) -> list[Hold]:
+    return [step for step in reply.steps if isinstance(step, Hold)]
+
+
+def timed_seconds(reply: Reply) -> int:
+    return sum(s.seconds for s in reply.steps if isinstance(s, Hold | Rest))
+
+
+__all__ = ["TODAY", "Ask", "End", "Hold", "Rest", "Say", "Talk", "holds", "keys", "timed_seconds"]

@@ -1,0 +1,61 @@
+"""The message catalog: lookups, locale fallback, and that every id the engine uses exists."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from shared import messages
+
+ENGINE = Path(messages.__file__).parent.parent / "engine.py"
+
+
+def test_locale_falls_back_to_the_language_then_english() -> None:
+    assert messages.text("pause.ok", "en-GB") == messages.text("pause.ok", "en-US") == "Paused."
+    assert messages.text("pause.ok", "fr-FR") == "Paused."
+
+
+def test_missing_key_and_missing_parameter_are_clear_errors() -> None:
+    with pytest.raises(messages.MessageError, match=r"no message 'nope'"):
+        messages.text("nope")
+    with pytest.raises(messages.MessageError, match=r"skip\.ok"):
+        messages.text("skip.ok")
+
+
+def test_duplicate_keys_across_files_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "a.toml").write_text('[en]\nhello = "Hi"\n', encoding="utf-8")
+    (tmp_path / "b.toml").write_text('hello = "Hello"\n', encoding="utf-8")
+    with pytest.raises(messages.MessageError, match="defined twice"):
+        messages.parse_catalog_files(list(tmp_path.glob("*.toml")))
+
+
+def test_locale_tables_are_kept_apart(tmp_path: Path) -> None:
+    (tmp_path / "a.toml").write_text('[en]\nx.y = "Hi"\n[en-GB]\nx.y = "Hiya"\n', encoding="utf-8")
+    parsed = messages.parse_catalog_files([tmp_path / "a.toml"])
+    assert parsed == {"en": {"x.y": "Hi"}, "en-GB": {"x.y": "Hiya"}}
+
+
+def _literal_keys() -> set[str]:
+    """Message ids the engine passes as string literals to say/ask/end/msg/plural."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(ENGINE.read_text(encoding="utf-8"))):
+        is_call = isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        if is_call and node.func.attr in {"say", "ask", "end", "msg"}:
+            found |= {
+                a.value
+                for a in node.args
+                if isinstance(a, ast.Constant)
+                and isinstance(a.value, str)
+                and re.fullmatch(r"[a-z_]+\.[a-z_.]+", a.value)
+            }
+    return found
+
+
+def test_every_message_the_engine_names_exists() -> None:
+    used = _literal_keys()
+    assert len(used) > 50
+    missing = sorted(k for k in used if not messages.has(k))
+    assert missing == []

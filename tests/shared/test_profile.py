@@ -1,0 +1,42 @@
+"""Profiles: streaks, usual area, screening age, JSON round trip."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from shared.profile import Profile, SessionRecord
+
+TODAY = date(2026, 11, 24)
+
+
+def _on(*days_ago: int, area: str = "neck") -> tuple[SessionRecord, ...]:
+    return tuple(
+        SessionRecord(TODAY - timedelta(days=d), area, ("neck_flexion",)) for d in days_ago
+    )
+
+
+def test_streak_counts_consecutive_days_ending_today_or_yesterday() -> None:
+    assert Profile(_on(0, 1, 2)).streak(TODAY) == 3
+    assert Profile(_on(1, 2)).streak(TODAY) == 2
+    assert Profile(_on(0, 0, 1)).streak(TODAY) == 2
+    assert Profile(_on(2, 3)).streak(TODAY) == 0
+    assert Profile().streak(TODAY) == 0
+
+
+def test_usual_area_is_the_most_frequent_latest_on_a_tie() -> None:
+    sessions = _on(5, 4, area="neck") + _on(3, 2, area="lower_back")
+    assert Profile(sessions).usual_area == "lower_back"
+    assert Profile(sessions + _on(1, area="neck")).usual_area == "neck"
+    assert Profile().usual_area is None
+
+
+def test_screening_is_needed_first_time_and_after_thirty_days() -> None:
+    assert Profile().needs_screening(TODAY)
+    assert not Profile(screened_on=TODAY - timedelta(days=30)).needs_screening(TODAY)
+    assert Profile(screened_on=TODAY - timedelta(days=31)).needs_screening(TODAY)
+
+
+def test_json_round_trip() -> None:
+    profile = Profile(_on(0, 3), hold_seconds=25, reps=6, screened_on=TODAY, extra={"k": 1})
+    assert Profile.from_dict(profile.to_dict()) == profile
+    assert profile.last_session == _on(0)[0]
