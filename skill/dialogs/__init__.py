@@ -1,0 +1,1 @@
+"""Dialog testing with recorded requests: write, record, replay and assert whole conversations."""

@@ -1,0 +1,113 @@
+"""`backstretch-skill replay`: run dialog files against the skill and report per turn.
+
+In-process by default (the Flask app with verification off, a throw-away SQLite store seeded with
+the dialog's profile, and a clock fixed on the dialog's day), or against a running endpoint with
+`--url`. `--update` rewrites expectations from the current answers for review.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from skill.dialogs.model import Dialog, DialogError, load_dialog
+from skill.dialogs.report import format_result
+from skill.dialogs.runner import DialogResult, HttpTransport, Transport, dialog_clock, run_dialog
+from skill.dialogs.text_channel import run_text_dialog
+from skill.dialogs.update import write_updated
+
+
+class FlaskTransport:
+    """Posts through a Flask test client: the whole web path, no sockets."""
+
+    def __init__(self, app: Any) -> None:
+        self.client = app.test_client()
+
+    def send(self, envelope: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        response = self.client.post("/alexa", json=envelope)
+        return response.status_code, response.get_json(silent=True) or {}
+
+
+def run_in_process(dialog: Dialog) -> DialogResult:
+    """Replay through the real app in this process, with its own temporary store."""
+    from skill.dialogs.inprocess import dialog_app
+
+    with tempfile.TemporaryDirectory(prefix="backstretch-dialog-") as folder:
+        app = dialog_app(dialog, Path(folder))
+        return run_dialog(dialog, FlaskTransport(app))
+
+
+def run_on_channel(dialog: Dialog, channel: str, url: str | None = None) -> DialogResult:
+    """Run one dialog on the voice channel (in-process or at `url`) or the tutor's text channel."""
+    if channel == "text":
+        from skill.dialogs.inprocess import VOICE_CHUNK_SECONDS
+
+        return run_text_dialog(dialog, VOICE_CHUNK_SECONDS)
+    if url:
+        transport: Transport = HttpTransport(url)
+        return run_dialog(dialog, transport)
+    return run_in_process(dialog)
+
+
+def _dialog_files(paths: Sequence[str]) -> list[Path]:
+    files: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        files += sorted(path.rglob("*.y*ml")) if path.is_dir() else [path]
+    return files
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="+", help="dialog YAML files or folders of them")
+    parser.add_argument(
+        "--url", help="a running endpoint (started with --no-verify) instead of in-process"
+    )
+    parser.add_argument(
+        "--update", action="store_true", help="rewrite expectations from current answers"
+    )
+    parser.add_argument(
+        "--channel",
+        choices=("voice", "text"),
+        default="voice",
+        help="voice (the skill) or text (the tutor's engine path)",
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="show every turn, not only failures"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Replay every file; exit status 1 when any dialog failed, 2 when a file could not be read."""
+    files = _dialog_files(args.files)
+    if not files:
+        print("No dialog files found.", file=sys.stderr)
+        return 2
+    status = 0
+    for path in files:
+        try:
+            dialog = load_dialog(path)
+            result = run_on_channel(dialog, args.channel, args.url)
+        except DialogError as error:
+            print(f"ERROR {error}", file=sys.stderr)
+            status = 2
+            continue
+        print(format_result(result, verbose=args.verbose))
+        if args.update:
+            write_updated(result)
+            print(f"  updated expectations in {path}")
+        elif not result.ok:
+            status = max(status, 1)
+    return status
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="backstretch-skill replay", description=__doc__)
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
+
+
+__all__ = ["FlaskTransport", "add_arguments", "dialog_clock", "main", "run", "run_on_channel"]

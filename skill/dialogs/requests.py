@@ -1,0 +1,189 @@
+"""Building the request JSON Alexa would send for a dialog turn, and carrying the session.
+
+Requests look like the real thing (context.System with apiAccessToken and supportedInterfaces, slot
+resolutions with ER_SUCCESS_MATCH / ER_SUCCESS_NO_MATCH), because a skill tested on toy requests
+fails on real ones. Utterances go through the interaction model: one it does not cover is an error.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from shared.matcher import Matcher
+from shared.model import load_model
+
+from skill.dialogs.model import DialogError, Turn
+
+SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+USER_ID = "amzn1.ask.account.DIALOG-USER"
+DEVICE_ID = "amzn1.ask.device.DIALOG-DEVICE"
+API_TOKEN = "DIALOG-API-ACCESS-TOKEN"
+API_ENDPOINT = "https://api.amazonalexa.com"
+
+
+@dataclass
+class Session:
+    """What Alexa carries from one turn to the next: the session id, `new`, and its attributes."""
+
+    number: int = 0
+    new: bool = True
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def session_id(self) -> str:
+        return f"amzn1.echo-api.session.DIALOG-SESSION-{self.number}"
+
+    def after(self, envelope: Mapping[str, Any] | None, ended: bool) -> None:
+        """Update from the skill's answer: attributes carry on, an ended session starts afresh."""
+        if ended:
+            self.number, self.new, self.attributes = self.number + 1, True, {}
+            return
+        self.new = False
+        self.attributes = dict((envelope or {}).get("sessionAttributes") or {})
+
+
+def _utc_timestamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class RequestFactory:
+    """Makes requests for one dialog: stable ids, the dialog's locale, an injectable clock."""
+
+    def __init__(
+        self,
+        locale: str = "en-US",
+        *,
+        skill_id: str = SKILL_ID,
+        user_id: str = USER_ID,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.locale = locale
+        self.skill_id = skill_id
+        self.user_id = user_id
+        self.clock = clock
+        self.model = load_model(locale)
+        self.matcher = Matcher(self.model)
+        self._count = 0
+
+    def _request_id(self) -> str:
+        self._count += 1
+        return f"amzn1.echo-api.request.DIALOG-{self._count:04d}"
+
+    def envelope(self, session: Session, request: dict[str, Any]) -> dict[str, Any]:
+        application = {"applicationId": self.skill_id}
+        user = {"userId": self.user_id}
+        body = {
+            "type": request.pop("type"),
+            "requestId": self._request_id(),
+            "timestamp": _utc_timestamp(self.clock()),
+            "locale": self.locale,
+            **request,
+        }
+        return {
+            "version": "1.0",
+            "session": {
+                "new": session.new,
+                "sessionId": session.session_id,
+                "application": application,
+                "attributes": copy.deepcopy(session.attributes),
+                "user": user,
+            },
+            "context": {
+                "System": {
+                    "application": application,
+                    "user": user,
+                    "device": {
+                        "deviceId": DEVICE_ID,
+                        "supportedInterfaces": {"AudioPlayer": {}},
+                    },
+                    "apiEndpoint": API_ENDPOINT,
+                    "apiAccessToken": API_TOKEN,
+                },
+            },
+            "request": body,
+        }
+
+    def _slot(self, name: str, spoken: str) -> dict[str, Any]:
+        slot: dict[str, Any] = {
+            "name": name,
+            "value": spoken,
+            "confirmationStatus": "NONE",
+            "source": "USER",
+        }
+        intent_slots = {n: t for i in self.model.intents.values() for n, t in i.slots.items()}
+        slot_type = intent_slots.get(name, "")
+        if slot_type.startswith("AMAZON."):
+            return slot
+        resolved = self.model.resolve(slot_type, spoken)
+        authority = f"amzn1.er-authority.echo-sdk.{self.skill_id}.{slot_type}"
+        resolution: dict[str, Any] = {"authority": authority}
+        if resolved is None:
+            resolution["status"] = {"code": "ER_SUCCESS_NO_MATCH"}
+        else:
+            resolution["status"] = {"code": "ER_SUCCESS_MATCH"}
+            resolution["values"] = [{"value": {"name": resolved.name, "id": resolved.id}}]
+        slot["resolutions"] = {"resolutionsPerAuthority": [resolution]}
+        return slot
+
+    def intent(self, session: Session, name: str, slots: Mapping[str, str]) -> dict[str, Any]:
+        request = {
+            "type": "IntentRequest",
+            "dialogState": "COMPLETED",
+            "intent": {
+                "name": name,
+                "confirmationStatus": "NONE",
+                "slots": {slot: self._slot(slot, value) for slot, value in slots.items()},
+            },
+        }
+        return self.envelope(session, request)
+
+    def utterance(self, session: Session, text: str) -> dict[str, Any]:
+        """The IntentRequest the interaction model would produce; uncovered words fail loudly."""
+        match = self.matcher.match_exact(text)
+        if match is None:
+            raise DialogError(f"the {self.locale} interaction model does not cover {text!r}")
+        return self.intent(session, match.intent, {n: s.value for n, s in match.slots.items()})
+
+    def launch(self, session: Session) -> dict[str, Any]:
+        return self.envelope(session, {"type": "LaunchRequest"})
+
+    def session_ended(
+        self, session: Session, reason: str, error: Mapping[str, str] | None
+    ) -> dict[str, Any]:
+        request: dict[str, Any] = {"type": "SessionEndedRequest", "reason": reason}
+        if reason == "ERROR":
+            request["error"] = dict(error or {"type": "INTERNAL_ERROR", "message": "test"})
+        return self.envelope(session, request)
+
+    def recorded(self, session: Session, raw: Mapping[str, Any]) -> dict[str, Any]:
+        """A recorded request replayed in this dialog's session, with a fresh id and timestamp."""
+        request = copy.deepcopy(dict(raw["request"]))
+        for key in ("requestId", "timestamp", "locale"):
+            request.pop(key, None)
+        envelope = self.envelope(session, request)
+        if raw.get("context"):
+            envelope["context"] = copy.deepcopy(dict(raw["context"]))
+        return envelope
+
+    def for_turn(self, session: Session, turn: Turn) -> dict[str, Any]:
+        """The request for any kind of turn."""
+        if turn.kind == "say":
+            return self.utterance(session, turn.text or "")
+        if turn.kind == "intent":
+            return self.intent(session, turn.intent or "", turn.slots)
+        if turn.kind == "session_end":
+            return self.session_ended(session, turn.reason, turn.error)
+        if turn.kind == "request" and turn.request_file is not None:
+            try:
+                raw = json.loads(turn.request_file.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as error:
+                raise DialogError(f"{turn.request_file}: not a request: {error}") from error
+            if not isinstance(raw, dict) or not isinstance(raw.get("request"), dict):
+                raise DialogError(f"{turn.request_file}: not an Alexa request envelope")
+            return self.recorded(session, raw)
+        return self.launch(session)
