@@ -1,0 +1,231 @@
+"""Understanding typed text through the interaction model, so one model drives voice and text.
+
+`match_exact` accepts what the model covers (a sample with its slots filled, or a built-in phrase),
+as Alexa would; `match` is more forgiving for a person typing ("my neck is really stiff"): it drops
+filler words, spots an area or a pain word anywhere, and falls back to the closest sample.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from shared.events import Event, EventKind
+from shared.intents import event_for_intent
+from shared.model import InteractionModel, load_model
+
+BUILTIN_PHRASES = Path(__file__).with_name("builtin_phrases.toml")
+_SLOT = re.compile(r"\{(\w+)\}")
+_NOT_WORD = re.compile(r"[^a-z0-9' ]+")
+FILLERS = frozenset(
+    [
+        "um",
+        "uh",
+        "er",
+        "erm",
+        "please",
+        "i",
+        "think",
+        "really",
+        "so",
+        "well",
+        "just",
+        "like",
+        "actually",
+        "kind",
+        "of",
+        "a",
+        "bit",
+        "very",
+        "quite",
+        "pretty",
+        "little",
+        "hmm",
+        "oh",
+    ]
+)
+PAIN_WORDS = frozenset(
+    {"hurts", "hurt", "hurting", "painful", "pain", "ouch", "ow", "aches", "sore"}
+)
+START_WORDS = frozenset({"start", "begin", "stretch", "stretches", "stretching", "routine"})
+_UNITS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+_UNITS += "fifteen sixteen seventeen eighteen nineteen"
+UNITS = {word: n for n, word in enumerate(_UNITS.split())}
+TENS = {
+    w: 10 * (i + 2)
+    for i, w in enumerate(
+        ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+    )
+}
+OVERLAP_THRESHOLD = 0.6
+
+
+@dataclass(frozen=True, slots=True)
+class SlotMatch:
+    name: str
+    value: str
+    resolved_id: str | None
+    resolved_name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class IntentMatch:
+    intent: str
+    slots: dict[str, SlotMatch]
+    exact: bool
+
+
+def normalise(text: str) -> str:
+    """Lowercase words without punctuation (apostrophes kept); a lone "?" stays, meaning help."""
+    if text.strip() == "?":
+        return "?"
+    return " ".join(_NOT_WORD.sub(" ", text.lower().replace("\u2019", "'")).split())
+
+
+def words_to_number(text: str) -> int | None:
+    """ "25", "twenty five", "twenty-five" -> 25; anything else -> None."""
+    words = text.replace("-", " ").split()
+    if len(words) == 1 and words[0].isdigit():
+        return int(words[0])
+    if len(words) == 1 and words[0] in UNITS:
+        return UNITS[words[0]]
+    if len(words) == 1 and words[0] in TENS:
+        return TENS[words[0]]
+    if len(words) == 2 and words[0] in TENS and words[1] in UNITS and 0 < UNITS[words[1]] < 10:
+        return TENS[words[0]] + UNITS[words[1]]
+    return None
+
+
+class Matcher:
+    """Matches text against one locale's model; indexes are built once."""
+
+    def __init__(self, model: InteractionModel) -> None:
+        self.model = model
+        self._literal: dict[str, str] = {}
+        self._patterns: list[tuple[re.Pattern[str], str, dict[str, str]]] = []
+        self._samples: list[tuple[frozenset[str], str]] = []
+        for intent in model.intents.values():
+            for sample in intent.samples:
+                self._index_sample(normalise_sample(sample), intent.name, intent.slots)
+        for intent, phrases in _builtin_phrases().items():
+            for phrase in phrases:
+                self._literal.setdefault(normalise(phrase), intent)
+        self._areas = sorted(
+            (
+                (normalise(p), v.id, v.name)
+                for v in model.slot_types.get("AreaType", ())
+                for p in v.phrases
+            ),
+            key=lambda item: -len(item[0]),
+        )
+
+    @classmethod
+    def for_locale(cls, locale: str = "en-US") -> Matcher:
+        return _matcher_for(locale)
+
+    def _index_sample(self, sample: str, intent: str, slots: dict[str, str]) -> None:
+        if not _SLOT.search(sample):
+            self._literal.setdefault(sample, intent)
+        else:
+            parts = _SLOT.split(sample)
+            regex = "".join(
+                f"(?P<{part}>.+?)" if i % 2 else re.escape(part) for i, part in enumerate(parts)
+            )
+            self._patterns.append((re.compile(f"^{regex}$"), intent, slots))
+        self._samples.append((frozenset(_SLOT.sub(" ", sample).split()), intent))
+
+    def _slot(self, name: str, slot_type: str, spoken: str) -> SlotMatch | None:
+        if slot_type == "AMAZON.NUMBER":
+            number = words_to_number(spoken)
+            return None if number is None else SlotMatch(name, str(number), None, None)
+        value = self.model.resolve(slot_type, spoken)
+        if value is None:
+            return None
+        return SlotMatch(name, spoken, value.id, value.name)
+
+    def match_exact(self, text: str) -> IntentMatch | None:
+        """Only what the model covers: a sample (slots filled with known values) or a built-in."""
+        said = normalise(text)
+        if said in self._literal:
+            return IntentMatch(self._literal[said], {}, True)
+        for pattern, intent, slot_types in self._patterns:
+            found = pattern.match(said)
+            if not found:
+                continue
+            slots = {n: self._slot(n, slot_types[n], v) for n, v in found.groupdict().items()}
+            if all(slots.values()):
+                return IntentMatch(intent, {n: s for n, s in slots.items() if s}, True)
+        return None
+
+    def _area_in(self, words: list[str]) -> SlotMatch | None:
+        padded = f" {' '.join(words)} "
+        for phrase, value_id, value_name in self._areas:
+            if f" {phrase} " in padded:
+                return SlotMatch("area", phrase, value_id, value_name)
+        return None
+
+    def match(self, text: str) -> IntentMatch | None:
+        """Forgiving: exact first, then without fillers, pain or area words anywhere, then the
+        closest sample by shared words; None when nothing is close enough."""
+        exact = self.match_exact(text)
+        if exact:
+            return exact
+        words = [w for w in normalise(text).split() if w not in FILLERS]
+        if not words:
+            return None
+        trimmed = self.match_exact(" ".join(words))
+        if trimmed:
+            return IntentMatch(trimmed.intent, trimmed.slots, False)
+        if PAIN_WORDS & set(words):
+            return IntentMatch("PainIntent", {}, False)
+        area = self._area_in(words)
+        if area is not None:
+            intent = "StartRoutineIntent" if START_WORDS & set(words) else "ChooseAreaIntent"
+            return IntentMatch(intent, {"area": area}, False)
+        return self._closest(set(words))
+
+    def _closest(self, words: set[str]) -> IntentMatch | None:
+        best, best_score = None, 0.0
+        for sample_words, intent in self._samples:
+            if not sample_words:
+                continue
+            score = len(words & sample_words) / len(words | sample_words)
+            if score > best_score:
+                best, best_score = intent, score
+        if best is None or best_score < OVERLAP_THRESHOLD:
+            return None
+        return IntentMatch(best, {}, False)
+
+    def to_event(self, text: str) -> Event:
+        """The engine event for typed text; UNKNOWN (with the text) when nothing matched."""
+        found = self.match(text)
+        if found is None:
+            return Event(EventKind.UNKNOWN, text=text)
+        slots = {name: slot.resolved_id or slot.value for name, slot in found.slots.items()}
+        return event_for_intent(found.intent, slots, text)
+
+
+def normalise_sample(sample: str) -> str:
+    """A sample as typed text would be normalised, keeping its {slot} references."""
+    return (
+        " ".join(
+            part if _SLOT.fullmatch(part) else normalise(part)
+            for part in re.split(r"(\{\w+\})", sample)
+        )
+        .replace("  ", " ")
+        .strip()
+    )
+
+
+@cache
+def _builtin_phrases() -> dict[str, tuple[str, ...]]:
+    data = tomllib.loads(BUILTIN_PHRASES.read_text(encoding="utf-8"))
+    return {intent: tuple(phrases) for intent, phrases in data.items()}
+
+
+@cache
+def _matcher_for(locale: str) -> Matcher:
+    return Matcher(load_model(locale))

@@ -1,0 +1,156 @@
+"""Every interaction model is valid for Alexa and consistent with the engine's intents."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from shared.intents import CUSTOM_INTENT_SLOTS, INTENT_EVENTS
+from shared.model import LOCALES, MODELS_DIR
+
+REQUIRED_BUILTINS = {
+    "AMAZON.CancelIntent",
+    "AMAZON.HelpIntent",
+    "AMAZON.StopIntent",
+    "AMAZON.NavigateHomeIntent",
+}
+LAUNCH_WORDS = {
+    "ask",
+    "tell",
+    "open",
+    "launch",
+    "start",
+    "begin",
+    "play",
+    "load",
+    "resume",
+    "run",
+    "enable",
+    "use",
+    "talk",
+    "stop",
+    "cancel",
+    "exit",
+    "quit",
+}
+WAKE_WORDS = {"alexa", "amazon", "echo", "computer", "ziggy", "skill", "app"}
+ARTICLES_PREPOSITIONS = {
+    "a",
+    "an",
+    "the",
+    "for",
+    "to",
+    "of",
+    "on",
+    "in",
+    "at",
+    "by",
+    "with",
+    "from",
+}
+SAMPLE_CHARS = re.compile(r"^[a-z0-9' .{}]+$")
+SLOT_REF = re.compile(r"\{(\w+)\}")
+
+
+def _language(locale: str) -> dict[str, Any]:
+    return json.loads((MODELS_DIR / f"{locale}.json").read_text(encoding="utf-8"))[
+        "interactionModel"
+    ]["languageModel"]
+
+
+def test_there_is_one_model_per_locale() -> None:
+    assert sorted(p.stem for p in Path(MODELS_DIR).glob("*.json")) == sorted(LOCALES)
+
+
+def invocation_problems(name: str) -> list[str]:
+    """The invocation-name rules, as a list of broken ones (empty means valid)."""
+    words = name.split()
+    problems = []
+    if not re.fullmatch(r"[a-z ]+", name) or name != " ".join(words):
+        problems.append("only lowercase letters and single spaces")
+    if len(words) < 2:
+        problems.append("at least two words")
+    if LAUNCH_WORDS & set(words):
+        problems.append("no launch words")
+    if WAKE_WORDS & set(words):
+        problems.append("no wake words")
+    if len(words) == 2 and ARTICLES_PREPOSITIONS & set(words):
+        problems.append("a two-word name has no article or preposition")
+    return problems
+
+
+@pytest.mark.parametrize(
+    ("name", "valid"),
+    [
+        ("back stretch coach", True),
+        ("Back stretch coach", False),
+        ("coach", False),
+        ("start stretch coach", False),
+        ("alexa stretch coach", False),
+        ("the coach", False),
+        ("coach for the back", True),
+        ("back  stretch", False),
+    ],
+)
+def test_invocation_name_rules(name: str, valid: bool) -> None:
+    assert (invocation_problems(name) == []) is valid
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_model_is_valid(locale: str) -> None:
+    language = _language(locale)
+    assert language["invocationName"] == "back stretch coach"
+    assert invocation_problems(language["invocationName"]) == []
+    intents = {i["name"]: i for i in language["intents"]}
+    assert set(intents) == set(INTENT_EVENTS), "every intent has an engine event and vice versa"
+    assert set(intents) >= REQUIRED_BUILTINS
+    types = {t["name"]: t for t in language.get("types", [])}
+    seen: dict[str, str] = {}
+    for name, intent in intents.items():
+        slots = {s["name"]: s["type"] for s in intent.get("slots", [])}
+        if not name.startswith("AMAZON."):
+            assert slots == CUSTOM_INTENT_SLOTS[name]
+        for slot_type in slots.values():
+            assert slot_type.startswith("AMAZON.") or slot_type in types, slot_type
+        samples = intent.get("samples", [])
+        assert len(samples) == len(set(samples)), f"duplicate sample in {name}"
+        for sample in samples:
+            assert SAMPLE_CHARS.match(sample), f"{name}: bad characters in {sample!r}"
+            assert sample == " ".join(sample.split()), f"{name}: spacing in {sample!r}"
+            used = set(SLOT_REF.findall(sample))
+            assert used <= set(slots), f"{name}: {sample!r} uses an undeclared slot"
+            key = SLOT_REF.sub("{}", sample)
+            assert key not in seen or seen[key] == name, (
+                f"{sample!r} is in {seen.get(key)} and {name}"
+            )
+            seen[key] = name
+        if not name.startswith("AMAZON."):
+            assert len(samples) >= 8, f"{name} needs more samples"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_slot_type_values_are_unique(locale: str) -> None:
+    for slot_type in _language(locale)["types"]:
+        ids = [v["id"] for v in slot_type["values"]]
+        assert len(ids) == len(set(ids))
+        phrases = [
+            p.lower()
+            for v in slot_type["values"]
+            for p in [v["name"]["value"], *v["name"].get("synonyms", [])]
+        ]
+        assert len(phrases) == len(set(phrases)), "a synonym resolves to two values"
+
+
+def test_all_locales_share_intents_and_slots() -> None:
+    shapes = {
+        locale: {
+            i["name"]: sorted((s["name"], s["type"]) for s in i.get("slots", []))
+            for i in _language(locale)["intents"]
+        }
+        for locale in LOCALES
+    }
+    assert all(shape == shapes["en-US"] for shape in shapes.values())
