@@ -16,7 +16,6 @@ from typing import Any
 
 from shared.matcher import Matcher
 from shared.model import load_model
-
 from skill.dialogs.model import DialogError, Turn
 
 SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"

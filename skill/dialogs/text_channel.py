@@ -11,12 +11,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from shared.matcher import Matcher
-from shared.model import load_model
-
 from shared.engine import Context, handle, session_record
 from shared.events import Event, EventKind
 from shared.intents import event_for_intent
+from shared.matcher import Matcher
+from shared.model import load_model
 from shared.profile import Profile
 from shared.reply import (
     Ask,

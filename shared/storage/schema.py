@@ -1,0 +1,96 @@
+"""Tables and versioned migrations.
+
+Each migration is applied once, in order, in the same transaction that records the new version, so
+a server never sees half a schema; a database newer than this code is refused instead of misread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    func,
+    select,
+    text,
+)
+
+metadata = MetaData()
+
+users = Table(
+    "users",
+    metadata,
+    Column("user_id", String(128), primary_key=True),
+    Column("hold_seconds", Integer, nullable=True),
+    Column("reps", Integer, nullable=True),
+    Column("screened_on", Date, nullable=True),
+    Column("created_at", DateTime, nullable=False, server_default=func.current_timestamp()),
+    Column("updated_at", DateTime, nullable=False, server_default=func.current_timestamp()),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", String(128), ForeignKey("users.user_id", ondelete="CASCADE"), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("area", String(16), nullable=False),
+    Column("stretches", Text, nullable=False),  # a JSON list of exercise ids
+    Column("pain_reports", Integer, nullable=False, default=0),
+    Column("completed", Boolean, nullable=False, default=False),
+)
+
+schema_version = Table("schema_version", metadata, Column("version", Integer, nullable=False))
+
+SESSIONS_BY_USER_DAY = Index("sessions_user_day", sessions.c.user_id, sessions.c.day, sessions.c.id)
+
+
+def _v1_tables(connection: Connection) -> None:
+    users.create(connection, checkfirst=True)
+    sessions.create(connection, checkfirst=True)
+
+
+def _v2_session_index(connection: Connection) -> None:
+    """Loading a profile reads one user's latest sessions: index them by user and day."""
+    SESSIONS_BY_USER_DAY.create(connection, checkfirst=True)
+
+
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1_tables, _v2_session_index)
+LATEST_VERSION = len(MIGRATIONS)
+
+
+class SchemaError(RuntimeError):
+    """The database's schema is newer than this code understands."""
+
+
+def current_version(connection: Connection) -> int:
+    schema_version.create(connection, checkfirst=True)
+    return connection.execute(select(func.max(schema_version.c.version))).scalar() or 0
+
+
+def migrate(connection: Connection, target: int = LATEST_VERSION) -> int:
+    """Bring the schema to `target` inside the caller's transaction; returns the version reached."""
+    if connection.dialect.name == "postgresql":  # one migrating server at a time
+        connection.execute(text("SELECT pg_advisory_xact_lock(72010301)"))
+    version = current_version(connection)
+    if version > LATEST_VERSION:
+        raise SchemaError(
+            f"the database schema is version {version}, newer than this program knows "
+            f"({LATEST_VERSION}); upgrade Back Stretch Coach"
+        )
+    for number in range(version + 1, target + 1):
+        MIGRATIONS[number - 1](connection)
+        connection.execute(schema_version.delete())
+        connection.execute(schema_version.insert().values(version=number))
+    return max(version, target)

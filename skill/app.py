@@ -1,0 +1,130 @@
+"""The web service: `create_app(config)` serves POST /alexa and GET /healthz.
+
+Every failure a client can cause is a JSON 4xx with a clear reason (certification expects 400
+for verification failures); a failure of ours is an apology Alexa can speak. Never an HTTP 500.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from ask_sdk_core.serialize import DefaultSerializer
+from ask_sdk_model import RequestEnvelope
+from flask import Flask, Response, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from shared import messages
+from skill.builder import build_skill, open_store
+from skill.config import MAX_BODY_BYTES, SkillConfig
+from skill.verify import RequestVerifier, VerificationError, fetch_url
+
+log = logging.getLogger(__name__)
+
+
+def _error(status: int, key: str, **params: Any) -> tuple[Response, int]:
+    return jsonify(error=messages.text(key, **params), status=status), status
+
+
+def _apology_envelope() -> dict[str, Any]:
+    text = messages.text("skill.apology")
+    return {
+        "version": "1.0",
+        "response": {
+            "outputSpeech": {"type": "SSML", "ssml": f"<speak>{text}</speak>"},
+            "shouldEndSession": True,
+        },
+    }
+
+
+def _verifier(config: SkillConfig) -> RequestVerifier | None:
+    if not config.verify:
+        log.warning(
+            "REQUEST VERIFICATION IS OFF: any caller can drive this skill (development only)"
+        )
+        return None
+    return RequestVerifier(
+        config.skill_ids,
+        clock=config.clock,
+        fetch=config.fetch_cert or fetch_url,
+        trust_roots=config.trust_roots,
+    )
+
+
+def create_app(config: SkillConfig | None = None) -> Flask:
+    """The Flask app; with no config, settings come from the environment (for gunicorn)."""
+    config = config or SkillConfig.from_env()
+    app = Flask("backstretch")
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    skill = build_skill(open_store(config))
+    verifier = _verifier(config)
+    serializer = DefaultSerializer()
+    exchange_hooks = list(config.on_exchange)
+    if config.record_dir is not None:
+        from skill.dialogs.recorder import DialogRecorder
+
+        recorder = DialogRecorder(config.record_dir, clock=config.clock)
+        exchange_hooks.append(recorder.record)
+        app.extensions["backstretch.recorder"] = recorder
+
+    @app.post("/alexa")
+    def alexa() -> Any:
+        body = request.get_data(cache=False)
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return _error(400, "http.bad_json")
+        if verifier is not None:
+            try:
+                verifier.verify(request.headers, body)
+            except VerificationError as error:
+                log.info("refused a request: %s", error.reason)
+                return _error(400, "http.verification_failed", reason=error.reason)
+        try:
+            envelope = serializer.deserialize(body.decode("utf-8"), RequestEnvelope)
+            if not isinstance(data, dict) or envelope is None or envelope.request is None:
+                raise ValueError("no request in the envelope")
+        except Exception as error:  # the SDK raises several types for malformed envelopes
+            return _error(400, "http.bad_envelope", detail=str(error).splitlines()[0][:200])
+        answer = _invoke(skill, serializer, envelope)
+        for hook in exchange_hooks:
+            _run_hook(hook, data, answer)
+        return jsonify(answer)
+
+    @app.get("/healthz")
+    def healthz() -> Any:
+        return jsonify(status="ok")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Any:
+        if error.code == 413:
+            return _error(413, "http.too_large")
+        if error.code == 405:
+            return _error(405, "http.method_not_allowed", method=request.method)
+        if error.code == 404:
+            return _error(404, "http.not_found")
+        return jsonify(error=error.description, status=error.code), error.code
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> Any:
+        log.exception("unexpected error answering %s %s", request.method, request.path)
+        return jsonify(_apology_envelope()), 200
+
+    return app
+
+
+def _invoke(skill: Any, serializer: DefaultSerializer, envelope: RequestEnvelope) -> dict[str, Any]:
+    try:
+        response = skill.invoke(request_envelope=envelope, context=None)
+        return serializer.serialize(response)
+    except Exception:  # the SDK's own dispatch errors, outside our exception handler
+        log.exception("the skill could not answer")
+        return _apology_envelope()
+
+
+def _run_hook(hook: Any, request_json: dict[str, Any], answer: dict[str, Any]) -> None:
+    try:
+        hook(request_json, answer)
+    except Exception:  # recording must never cost the user an answer
+        log.exception("an exchange hook failed")

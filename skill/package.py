@@ -1,0 +1,61 @@
+"""Assembling an ASK CLI `skill-package/` from the manifest template and the interaction models,
+so `ask deploy` publishes exactly what the tests validated."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+from shared.model import LOCALES, MODELS_DIR
+
+MANIFEST_TEMPLATE = Path(__file__).with_name("skill.json")
+EXAMPLE_PHRASES = [
+    "Alexa, open back stretch coach",
+    "Alexa, ask back stretch coach to start my back stretches",
+    "Alexa, ask back stretch coach to start my neck stretches",
+]
+SUMMARY = "A guided coach for gentle neck, shoulder and lower-back stretches."
+DESCRIPTION = (
+    "Back Stretch Coach asks where you feel stiff, checks for warning signs, explains each stretch "
+    "and paces every hold and repetition, left and right, with rests and safety cues. "
+    "It is not medical advice."
+)
+
+
+def _publishing_locale() -> dict[str, Any]:
+    return {
+        "name": "Back Stretch Coach",
+        "summary": SUMMARY,
+        "description": DESCRIPTION,
+        "examplePhrases": EXAMPLE_PHRASES,
+        "keywords": ["stretch", "back", "neck", "posture", "exercise"],
+    }
+
+
+def manifest(endpoint_uri: str | None, ssl_certificate_type: str) -> dict[str, Any]:
+    data = json.loads(MANIFEST_TEMPLATE.read_text(encoding="utf-8"))
+    endpoint = data["manifest"]["apis"]["custom"]["endpoint"]
+    if endpoint_uri:
+        endpoint["uri"] = endpoint_uri
+    endpoint["sslCertificateType"] = ssl_certificate_type
+    publishing = data["manifest"]["publishingInformation"]
+    publishing["locales"] = {locale: _publishing_locale() for locale in LOCALES}
+    return data
+
+
+def build_skill_package(
+    out_dir: Path, endpoint_uri: str | None = None, ssl_certificate_type: str = "Trusted"
+) -> Path:
+    """Write `out_dir/skill-package` (replacing an older one) and return its path."""
+    package = out_dir / "skill-package"
+    if package.exists():
+        shutil.rmtree(package)
+    models = package / "interactionModels" / "custom"
+    models.mkdir(parents=True)
+    text = json.dumps(manifest(endpoint_uri, ssl_certificate_type), indent=2) + "\n"
+    (package / "skill.json").write_text(text, encoding="utf-8")
+    for locale in LOCALES:
+        shutil.copyfile(MODELS_DIR / f"{locale}.json", models / f"{locale}.json")
+    return package
