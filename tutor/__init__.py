@@ -1,0 +1,1 @@
+"""Back Stretch Coach in the terminal: the engine's coaching with a live, exact countdown."""

@@ -1,0 +1,144 @@
+"""`backstretch-tutor`: options, the choice between full screen and plain lines, and a clean exit.
+
+Ctrl-C, Ctrl-D and a closed terminal all end the same way: what was done is saved, a short line is
+printed, and no traceback is ever shown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from shared import messages
+from shared.events import AREAS
+from shared.routine import HOLD_LIMITS, REPS_LIMITS
+from shared.storage import SafeStore, default_sqlite_path
+from tutor.clock import Clock, RealClock
+from tutor.driver import TutorUI, run_conversation
+from tutor.history import history_lines
+from tutor.plain import PlainUI
+from tutor.session import Preferences, TutorSession
+from tutor.style import no_color
+
+
+def _check(value: str, key: str, low: int, high: int) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = low - 1
+    if not low <= number <= high:
+        raise argparse.ArgumentTypeError(messages.text(key, low=low, high=high))
+    return number
+
+
+def _hold(value: str) -> int:
+    return _check(value, "tutor.option.bad_hold", *HOLD_LIMITS)
+
+
+def _reps(value: str) -> int:
+    return _check(value, "tutor.option.bad_reps", *REPS_LIMITS)
+
+
+def _area(value: str) -> str:
+    normal = value.strip().lower().replace(" ", "_").replace("-", "_")
+    if normal not in AREAS:
+        raise argparse.ArgumentTypeError(messages.text("tutor.option.bad_area", value=value))
+    return normal
+
+
+def _speed(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = 0.0
+    if not 0.1 <= number <= 1000:
+        raise argparse.ArgumentTypeError(messages.text("tutor.option.bad_speed"))
+    return number
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(
+        prog="backstretch-tutor", description="A guided back-stretching coach in your terminal."
+    )
+    root.add_argument(
+        "command",
+        nargs="?",
+        choices=("coach", "history"),
+        default="coach",
+        help="coach (default) or history",
+    )
+    root.add_argument("--area", type=_area, help="neck, lower_back or both")
+    root.add_argument(
+        "--hold",
+        type=_hold,
+        help=f"seconds per hold ({HOLD_LIMITS[0]}-{HOLD_LIMITS[1]}; 20-30 advised)",
+    )
+    root.add_argument(
+        "--reps", type=_reps, help=f"repetitions per stretch ({REPS_LIMITS[0]}-{REPS_LIMITS[1]})"
+    )
+    root.add_argument(
+        "--speed", type=_speed, default=1.0, help="run the clock FACTOR times faster (demos)"
+    )
+    root.add_argument("--plain", action="store_true", help="line by line, for screen readers")
+    root.add_argument(
+        "--bell", action="store_true", help="ring the terminal bell at the end of each hold"
+    )
+    root.add_argument("--db", type=Path, help=f"progress file (default {default_sqlite_path()})")
+    root.add_argument("--profile", default="local", help="whose progress this is (default: local)")
+    return root
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def make_ui(args: argparse.Namespace, clock: Clock) -> TutorUI:
+    if args.plain or not _interactive():
+        return PlainUI(clock, speed=args.speed)
+    from tutor.app import TerminalUI
+
+    return TerminalUI(clock, speed=args.speed, plain_style=no_color())
+
+
+def _store(args: argparse.Namespace) -> SafeStore:
+    return SafeStore.open(str(args.db) if args.db else None)
+
+
+def coach(args: argparse.Namespace, clock: Clock, ui: TutorUI | None = None) -> int:
+    store = _store(args)
+    prefs = Preferences(area=args.area, hold=args.hold, reps=args.reps)
+    session = TutorSession(store, clock.today(), user=args.profile, preferences=prefs)
+    try:
+        asyncio.run(run_conversation(session, ui or make_ui(args, clock), bell=args.bell))
+    except (KeyboardInterrupt, EOFError):
+        saved = session.save_partial()
+        print(messages.text("tutor.goodbye_saved" if saved else "tutor.goodbye_unsaved"))
+        return 130
+    finally:
+        store.close()
+    return 0
+
+
+def history(args: argparse.Namespace, clock: Clock) -> int:
+    store = _store(args)
+    try:
+        profile = store.load(f"local:{args.profile}")
+    finally:
+        store.close()
+    print("\n".join(history_lines(profile, clock.today())))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None, clock: Clock | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    args = parser().parse_args(argv)
+    clock = clock or RealClock()
+    try:
+        return history(args, clock) if args.command == "history" else coach(args, clock)
+    except (BrokenPipeError, OSError) as error:  # a closed terminal: nothing left to tell
+        logging.getLogger(__name__).debug("output closed: %s", error)
+        return 1

@@ -1,0 +1,70 @@
+"""The conversation loop: show a reply, play its holds, ask its question, feed the answer back.
+
+It talks to a `TutorUI` (plain lines or the full-screen display) and to a `TutorSession`, so the
+same loop is tested headless with a fake clock and runs for real in a terminal.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from shared.events import Event, EventKind
+from shared.reply import Ask, Hold, Reply, Rest
+from tutor.render import step_text
+from tutor.session import TutorSession
+
+
+class TutorUI(Protocol):
+    def show(self, text: str) -> None: ...
+
+    async def ask(self, ask: Ask) -> str | None:
+        """The user's answer; None when input has ended (Ctrl-D, a closed terminal)."""
+
+    async def play(self, step: Hold | Rest) -> Event | None:
+        """Count the step down; an Event when a key interrupted it (skip, repeat, hurt, quit)."""
+
+    def bell(self) -> None: ...
+
+
+async def _play_reply(
+    reply: Reply, ui: TutorUI, *, show_question: bool, bell: bool
+) -> Event | None:
+    """Show and play a reply's steps; returns the event of a key that interrupted a countdown."""
+    for step in reply.steps:
+        if isinstance(step, Hold | Rest):
+            interrupted = await ui.play(step)
+            if interrupted is not None:
+                return interrupted
+            if bell and isinstance(step, Hold):
+                ui.bell()
+        elif isinstance(step, Ask) and not show_question:
+            continue
+        else:
+            text = step_text(step)
+            if text:
+                ui.show(text)
+    return None
+
+
+async def run_conversation(session: TutorSession, ui: TutorUI, *, bell: bool = False) -> None:
+    """Coach until the engine ends the conversation or input ends (then what was done is saved)."""
+    replies = session.start()
+    for earlier in replies[:-1]:
+        await _play_reply(earlier, ui, show_question=False, bell=bell)
+    reply = replies[-1]
+    while True:
+        interrupted = await _play_reply(reply, ui, show_question=False, bell=bell)
+        if interrupted is not None:
+            reply = session.feed(interrupted)
+            continue
+        if reply.ended:
+            return
+        ask = reply.ask
+        if ask is None or ask.kind == "continue":
+            reply = session.feed(Event(EventKind.CONTINUE))
+            continue
+        answer = await ui.ask(ask)
+        if answer is None:
+            session.save_partial()
+            return
+        reply = session.feed_text(answer)

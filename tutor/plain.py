@@ -1,0 +1,80 @@
+"""Line-by-line front end: for screen readers, pipes and terminals without a full screen.
+
+Each cue is printed when it is due and the count is announced every few seconds, so a screen reader
+speaks a steady, sparse rhythm instead of a redrawn screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from shared import messages
+from shared.events import Event
+from shared.reply import Ask, Hold, Rest
+from tutor.clock import Clock
+from tutor.countdown import Countdown
+from tutor.render import hold_label
+
+TICK_EVERY = 5
+
+
+class PlainUI:
+    def __init__(
+        self,
+        clock: Clock,
+        *,
+        read: Callable[[str], str] = input,
+        write: Callable[[str], None] = print,
+        speed: float = 1.0,
+        locale: str = "en-US",
+    ) -> None:
+        self.clock = clock
+        self.read = read
+        self.write = write
+        self.speed = speed
+        self.locale = locale
+
+    def show(self, text: str) -> None:
+        self.write(text)
+
+    def bell(self) -> None:
+        self.write("\a")
+
+    async def ask(self, ask: Ask) -> str | None:
+        self.write(ask.text)
+        while True:
+            try:
+                answer = self.read(messages.text("tutor.prompt", self.locale))
+            except EOFError:
+                return None
+            if answer.strip():
+                return answer
+            self.write(messages.text("tutor.empty_answer", self.locale))
+
+    async def play(self, step: Hold | Rest) -> Event | None:
+        if isinstance(step, Hold):
+            label = f"{step.exercise_name} - {hold_label(step, self.locale)}"
+            self.write(
+                messages.text("tutor.plain_hold", self.locale, seconds=step.seconds, label=label)
+            )
+            cues = {cue.at: cue.text for cue in step.cues}
+        else:
+            self.write(
+                messages.text("tutor.plain_rest", self.locale, text=step.text, seconds=step.seconds)
+            )
+            cues = {}
+        await self._count(step.seconds, cues)
+        return None
+
+    async def _count(self, seconds: int, cues: dict[int, str]) -> None:
+        ticks = [t for t in range(TICK_EVERY, seconds, TICK_EVERY)]
+        moments = sorted({*cues, *ticks, seconds})
+        countdown = Countdown(seconds, self.clock.monotonic(), self.speed)
+        for moment in moments:
+            await self.clock.sleep(countdown.real_seconds_until(moment, self.clock.monotonic()))
+            if moment in cues:
+                self.write(cues[moment])
+            elif moment in ticks:
+                self.write(
+                    messages.text("tutor.seconds_left", self.locale, seconds=seconds - moment)
+                )

@@ -1,0 +1,108 @@
+"""The tutor's side of the conversation: engine state, the local profile and its store.
+
+Front ends (full-screen or plain) only render replies and report what the user did; this class
+feeds the engine, applies effects to the store, and saves what was done if the session is cut short.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from shared.engine import Context, handle, session_record
+from shared.events import Event, EventKind
+from shared.matcher import Matcher
+from shared.profile import Profile
+from shared.reply import DeleteProfile, RecordSession, Reply, SavePreferences
+from shared.storage import SafeStore
+
+# One repetition per reply: the tutor reports each finished hold, so pause, skip, repeat and
+# "it hurts" apply to exactly the repetition on screen.
+TUTOR_CHUNK_SECONDS = 0
+
+
+@dataclass
+class Preferences:
+    """Command-line choices that the engine should start from."""
+
+    area: str | None = None
+    hold: int | None = None
+    reps: int | None = None
+
+
+class TutorSession:
+    def __init__(
+        self,
+        store: SafeStore,
+        today: date,
+        user: str = "local",
+        preferences: Preferences | None = None,
+        locale: str = "en-US",
+    ) -> None:
+        self.store = store
+        self.today = today
+        self.user_id = f"local:{user}"
+        self.locale = locale
+        self.matcher = Matcher.for_locale(locale)
+        self.profile = store.load(self.user_id)
+        self.state: dict[str, Any] | None = None
+        self.preferences = preferences or Preferences()
+        self.saved = True
+        self.finished = False
+
+    @property
+    def context(self) -> Context:
+        return Context(
+            today=self.today,
+            profile=self.profile,
+            max_chunk_seconds=TUTOR_CHUNK_SECONDS,
+            locale=self.locale,
+        )
+
+    def feed(self, event: Event) -> Reply:
+        """One event through the engine; effects saved; the state kept unless the talk ended."""
+        reply = handle(self.state, event, self.context)
+        self._apply(reply)
+        self.state = None if reply.ended else reply.state
+        self.finished = reply.ended
+        return reply
+
+    def feed_text(self, text: str) -> Reply:
+        return self.feed(self.matcher.to_event(text))
+
+    def start(self) -> list[Reply]:
+        """The opening replies: the welcome, then any pacing and area given on the command line."""
+        prefs = self.preferences
+        first = self.feed(
+            Event(EventKind.START, area=prefs.area) if prefs.area else Event(EventKind.LAUNCH)
+        )
+        replies = [first]
+        for kind, value in ((EventKind.SET_HOLD, prefs.hold), (EventKind.SET_REPS, prefs.reps)):
+            if value is not None and not self.finished:
+                replies.append(self.feed(Event(kind, value=value)))
+        return replies
+
+    def _apply(self, reply: Reply) -> None:
+        if not reply.effects:
+            return
+        self.saved = self.store.apply(self.user_id, reply.effects, self.today) and self.saved
+        for effect in reply.effects:  # keep the in-memory profile in step for this session
+            if isinstance(effect, DeleteProfile):
+                self.profile = None
+            elif isinstance(effect, RecordSession):
+                self.profile = (self.profile or Profile()).with_session(effect.record)
+            elif isinstance(effect, SavePreferences):
+                base = self.profile or Profile()
+                self.profile = Profile(
+                    base.sessions, effect.hold_seconds, effect.reps, base.screened_on
+                )
+
+    def save_partial(self) -> bool:
+        """Ctrl-C, Ctrl-D or a closed terminal: keep what was done; False if saving failed."""
+        record = session_record(self.state, self.context)
+        self.state = None
+        self.finished = True
+        if record is None:
+            return True
+        return self.store.apply(self.user_id, [RecordSession(record)], self.today)
