@@ -557,7 +557,10 @@ def _repeat(t: _Turn) -> None:
     st = t.st
     if st["phase"] == "intro":
         _intro(t)
-    elif st["phase"] == "holding" and st["chunk_start"] is not None:
+    elif st["phase"] in ("holding", "checkin") and st["chunk_start"] is not None:
+        exercise = t.exercise  # a set that just finished the stretch is done again
+        if st["phase"] == "checkin" and exercise is not None and exercise.id in st["done"]:
+            st["done"].remove(exercise.id)
         st["side"], st["rep"] = st["chunk_start"]
         _play_chunk(t)
     else:

@@ -191,6 +191,11 @@ class TerminalUI:
             self.output.bell()
             self.output.flush()
 
+    @staticmethod
+    def completer(ask: Ask) -> WordCompleter:
+        """Sensible answers for the question on screen, completed with Tab."""
+        return WordCompleter(answer_choices(ask), ignore_case=True, sentence=True)
+
     async def ask(self, ask: Ask) -> str | None:
         choices = answer_choices(ask)
         self.write(ask.text)
@@ -201,7 +206,7 @@ class TerminalUI:
         try:
             return await self.prompts.prompt_async(
                 messages.text("tutor.prompt", self.locale),
-                completer=WordCompleter(choices, ignore_case=True, sentence=True),
+                completer=self.completer(ask),
                 validator=validator,
                 bottom_toolbar=messages.text(
                     "tutor.choices_hint", self.locale, choices=", ".join(choices[:4])

@@ -23,14 +23,14 @@ class PlainUI:
         self,
         clock: Clock,
         *,
-        read: Callable[[str], str] = input,
-        write: Callable[[str], None] = print,
+        read: Callable[[str], str] | None = None,
+        write: Callable[[str], None] | None = None,
         speed: float = 1.0,
         locale: str = "en-US",
     ) -> None:
         self.clock = clock
-        self.read = read
-        self.write = write
+        self.read = read or (lambda prompt: input(prompt))  # looked up per call: patchable
+        self.write = write or (lambda text: print(text, flush=True))
         self.speed = speed
         self.locale = locale
 

@@ -1,0 +1,168 @@
+"""The command line: options with friendly errors, plain mode, history, and clean interruption."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from tutor_fakes import RecordingUI
+
+from shared.events import Event
+from shared.profile import Profile, SessionRecord
+from shared.reply import Ask, Hold, Rest
+from shared.storage import SafeStore
+from tutor.cli import main, parser
+from tutor.clock import FakeClock
+from tutor.history import chart, history_lines, sessions_per_week
+from tutor.plain import PlainUI
+
+TODAY = date(2026, 1, 15)  # a Thursday
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--hold", "5"], "Hold must be a whole number of seconds from 10 to 60."),
+        (["--hold", "abc"], "Hold must be a whole number of seconds from 10 to 60."),
+        (["--reps", "11"], "Repetitions must be a whole number from 1 to 10."),
+        (["--area", "elbow"], "Unknown area 'elbow'. Choose neck, lower_back or both."),
+        (["--speed", "0"], "Speed must be a number from 0.1 to 1000."),
+    ],
+)
+def test_bad_options_get_a_friendly_error(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        parser().parse_args(argv)
+    assert exited.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_options_parse() -> None:
+    args = parser().parse_args(
+        ["--area", "lower back", "--hold", "25", "--reps", "6", "--speed", "10", "--plain"]
+    )
+    assert (args.area, args.hold, args.reps, args.speed, args.plain) == (
+        "lower_back",
+        25,
+        6,
+        10.0,
+        True,
+    )
+
+
+def test_plain_mode_runs_a_routine_from_piped_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answers = iter(["no", "no", "ready", "fine", "ready", "fine"])
+    monkeypatch.setattr("builtins.input", lambda _prompt="": next(answers))
+    clock = FakeClock(day=TODAY)
+    code = main(
+        ["--area", "neck", "--db", str(tmp_path / "p.sqlite3"), "--speed", "20"], clock=clock
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "Hold 20 seconds: neck flexion - Rep 1 of 5." in out
+    assert "Keep your shoulders down and relaxed.\nHalfway there.\nFive more seconds." in out
+    assert out.rstrip().endswith("Well done. See you next time!")
+    assert clock.slept == pytest.approx((120 + 245) / 20)
+
+
+def test_plain_countdown_prints_cues_on_time() -> None:
+    clock = FakeClock()
+    lines: list[tuple[float, str]] = []
+    ui = PlainUI(clock, write=lambda text: lines.append((clock.now - 1000.0, text)))
+    hold = Hold("x", "x", 20, 1, 1, None, None, ())
+    asyncio.run(ui.play(hold))
+    assert [t for t, text in lines if text.endswith("seconds left")] == [5.0, 10.0, 15.0]
+    asyncio.run(ui.play(Rest(5, "between_reps", "rest.between", "Relax.")))
+    assert lines[-1][1] == "Relax. (5 seconds)" and clock.now - 1000.0 == 25.0
+
+
+def test_plain_ask_repeats_on_empty_and_returns_none_at_end_of_input() -> None:
+    replies = iter(["", "yes"])
+    shown: list[str] = []
+    ui = PlainUI(FakeClock(), read=lambda _p: next(replies), write=shown.append)
+    assert asyncio.run(ui.ask(Ask("k", "Ready?", "Ready?"))) == "yes"
+    assert "Please type an answer, or ? for help." in shown
+
+    def closed(_prompt: str) -> str:
+        raise EOFError
+
+    assert (
+        asyncio.run(PlainUI(FakeClock(), read=closed, write=shown.append).ask(Ask("k", "Q", "Q")))
+        is None
+    )
+
+
+def test_ctrl_c_mid_hold_saves_what_was_done(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = FakeClock(day=TODAY)
+
+    class Interrupting(RecordingUI):
+        async def play(self, step: Hold | Rest) -> Event | None:
+            if isinstance(step, Hold) and step.exercise_id == "lateral_flexion":
+                raise KeyboardInterrupt
+            return await super().play(step)
+
+    ui = Interrupting(["no", "no", "ready", "fine", "ready"], clock)
+    monkeypatch.setattr("tutor.cli.make_ui", lambda _args, _clock: ui)
+    db = tmp_path / "p.sqlite3"
+    code = main(["--area", "neck", "--db", str(db)], clock=clock)
+    assert code == 130
+    assert "Stopped. What you did today is saved." in capsys.readouterr().out
+    store = SafeStore.open(str(db))
+    profile = store.load("local:local")
+    store.close()
+    assert profile is not None and profile.sessions[0].stretches == ("neck_flexion",)
+
+
+def test_history_shows_sessions_streak_and_weekly_chart(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "p.sqlite3"
+    store = SafeStore.open(str(db))
+    from shared.reply import RecordSession
+
+    for days_ago, area in [(0, "neck"), (1, "neck"), (2, "lower_back"), (9, "both")]:
+        record = SessionRecord(
+            TODAY - timedelta(days=days_ago),
+            area,
+            ("neck_flexion",),
+            1 if days_ago == 9 else 0,
+            True,
+        )
+        store.apply("local:local", [RecordSession(record)], TODAY)
+    store.close()
+    assert main(["history", "--db", str(db)], clock=FakeClock(day=TODAY)) == 0
+    out = capsys.readouterr().out
+    assert "2026-01-15  neck and shoulders" in out
+    assert "(pain reported 1x)" in out
+    assert "Current streak: 3 day(s) in a row. Sessions so far: 4." in out
+    assert "week of 2026-01-12  ██████████████████████████████ 3" in out
+    assert "week of 2026-01-05  ██████████ 1" in out
+
+
+def test_history_without_sessions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["history", "--db", str(tmp_path / "empty.sqlite3")], clock=FakeClock()) == 0
+    assert "No sessions yet." in capsys.readouterr().out
+
+
+def test_weekly_counts_include_empty_weeks() -> None:
+    sessions = (
+        SessionRecord(TODAY, "neck", ()),
+        SessionRecord(TODAY - timedelta(days=14), "neck", ()),
+    )
+    weekly = sessions_per_week(sessions, TODAY, weeks=3)
+    assert [count for _monday, count in weekly] == [1, 0, 1]
+    assert chart(weekly, width=4) == [
+        "week of 2025-12-29  ████ 1",
+        "week of 2026-01-05  0",
+        "week of 2026-01-12  ████ 1",
+    ]
+    assert history_lines(Profile(), TODAY) == [
+        "No sessions yet. Run backstretch-tutor to start one."
+    ]

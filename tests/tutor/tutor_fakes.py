@@ -1,0 +1,67 @@
+"""Fakes for driving the tutor headless: a scripted clock, and a UI that records what it got."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import date
+
+from shared.events import Event
+from shared.reply import Ask, Hold, Rest
+from tutor.clock import FakeClock
+
+
+class ScriptedClock(FakeClock):
+    """A fake clock that runs actions (key presses) at given fake times, letting input be read."""
+
+    def __init__(self, day: date = date(2026, 1, 15)) -> None:
+        super().__init__(day=day)
+        self.actions: list[tuple[float, Callable[[], None]]] = []
+
+    def at(self, moment: float, action: Callable[[], None]) -> None:
+        self.actions.append((moment, action))
+        self.actions.sort(key=lambda item: item[0])
+
+    async def sleep(self, seconds: float) -> None:
+        target = self.now + max(0.0, seconds)
+        if self.actions and self.actions[0][0] <= target:
+            moment, action = self.actions.pop(0)
+            self.slept += max(0.0, moment - self.now)
+            self.now = max(self.now, moment)
+            action()
+            await asyncio.sleep(0.05)  # real time for the application to read the keys
+            return
+        self.slept += target - self.now
+        self.now = target
+        await asyncio.sleep(0)
+
+
+class RecordingUI:
+    """Answers questions from a script and plays holds instantly on a fake clock."""
+
+    def __init__(self, answers: list[str], clock: FakeClock, keys: dict[int, Event] | None = None):
+        self.answers = list(answers)
+        self.clock = clock
+        self.keys = keys or {}  # the n-th timed step (0-based) is interrupted by this event
+        self.shown: list[str] = []
+        self.questions: list[Ask] = []
+        self.played: list[Hold | Rest] = []
+        self.bells = 0
+
+    def show(self, text: str) -> None:
+        self.shown.append(text)
+
+    def bell(self) -> None:
+        self.bells += 1
+
+    async def ask(self, ask: Ask) -> str | None:
+        self.questions.append(ask)
+        return self.answers.pop(0) if self.answers else None
+
+    async def play(self, step: Hold | Rest) -> Event | None:
+        index = len(self.played)
+        self.played.append(step)
+        if index in self.keys:
+            return self.keys[index]
+        await self.clock.sleep(step.seconds)
+        return None
