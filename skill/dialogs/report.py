@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
-
 from skill.dialogs.expect import Failure
 from skill.dialogs.runner import DialogResult, TurnResult
 
@@ -16,19 +14,10 @@ def _diff(failure: Failure) -> list[str]:
     if plain and "*" not in expected and len(actual) < 2000:
         lines.append(f"      expected (somewhere in): {expected}")
         lines.append(f"      but heard:               {actual}")
-        close = difflib.get_close_matches(expected, _windows(actual, expected), n=1, cutoff=0.5)
-        if close:
-            lines.append(f"      closest part:            {close[0]}")
         return lines
     lines.append(f"      expected: {expected!r}")
     lines.append(f"      actual:   {actual!r}")
     return lines
-
-
-def _windows(text: str, like: str) -> list[str]:
-    """Runs of words from `text` as long as `like`, to point at the part that nearly matched."""
-    words, size = text.split(), max(1, len(like.split()))
-    return [" ".join(words[i : i + size]) for i in range(max(1, len(words) - size + 1))]
 
 
 def format_turn(result: TurnResult) -> list[str]:
