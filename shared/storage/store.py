@@ -80,8 +80,12 @@ class ProfileStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        with engine.begin() as connection:
-            migrate(connection)
+        try:
+            with engine.begin() as connection:
+                migrate(connection)
+        except BaseException:
+            engine.dispose()  # a store that cannot open must not leave connections behind
+            raise
 
     @classmethod
     def open(cls, url: str | None = None, *, timeout: float = 2.0) -> ProfileStore:
