@@ -27,7 +27,7 @@ def _requirements_digest() -> str:
 
 def ensure_venv() -> None:
     """Create `.venv` and install the project with its test extra, once per pyproject change."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be started by an older python3
         sys.exit("Back Stretch Coach needs Python 3.11 or newer.")
     if not (BIN / "python").exists():
         print("Creating .venv ...", flush=True)
@@ -53,7 +53,9 @@ def main(argv: list[str]) -> int:
     try:
         ensure_venv()
     except subprocess.CalledProcessError as error:
-        print(f"Installing failed (exit {error.returncode}); see the messages above.", file=sys.stderr)
+        print(
+            f"Installing failed (exit {error.returncode}); see the messages above.", file=sys.stderr
+        )
         return 1
     return subprocess.call([*commands[argv[0]], *argv[1:]], cwd=ROOT)
 
