@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from ask_sdk_core.serialize import DefaultSerializer
@@ -22,9 +23,11 @@ from skill.verify import RequestVerifier, VerificationError, fetch_url
 
 log = logging.getLogger(__name__)
 
+Answer = tuple[int, dict[str, Any]]
 
-def _error(status: int, key: str, **params: Any) -> tuple[Response, int]:
-    return jsonify(error=messages.text(key, **params), status=status), status
+
+def _error(status: int, key: str, **params: Any) -> Answer:
+    return status, {"error": messages.text(key, **params), "status": status}
 
 
 def _apology_envelope() -> dict[str, Any]:
@@ -52,45 +55,71 @@ def _verifier(config: SkillConfig) -> RequestVerifier | None:
     )
 
 
+class AlexaEndpoint:
+    """The whole request path without the web framework: verify, deserialise, run the skill,
+    serialise. Flask calls it for POST /alexa; benchmarks call it directly."""
+
+    def __init__(self, config: SkillConfig) -> None:
+        self.skill = build_skill(open_store(config))
+        self.verifier = _verifier(config)
+        self.serializer = DefaultSerializer()
+        self.hooks = list(config.on_exchange)
+        self.recorder = None
+        if config.record_dir is not None:
+            from skill.dialogs.recorder import DialogRecorder
+
+            self.recorder = DialogRecorder(config.record_dir, clock=config.clock)
+            self.hooks.append(self.recorder.record)
+
+    def answer(self, headers: Mapping[str, str], body: bytes) -> Answer:
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return _error(400, "http.bad_json")
+        if self.verifier is not None:
+            try:
+                self.verifier.verify(headers, body)
+            except VerificationError as error:
+                log.info("refused a request: %s", error.reason)
+                return _error(400, "http.verification_failed", reason=error.reason)
+        try:
+            envelope = self.serializer.deserialize(body.decode("utf-8"), RequestEnvelope)
+            if not isinstance(data, dict) or envelope is None or envelope.request is None:
+                raise ValueError("no request in the envelope")
+        except Exception as error:  # the SDK raises several types for malformed envelopes
+            return _error(400, "http.bad_envelope", detail=str(error).splitlines()[0][:200])
+        answer = self._invoke(envelope)
+        for hook in self.hooks:
+            _run_hook(hook, data, answer)
+        return 200, answer
+
+    def _invoke(self, envelope: RequestEnvelope) -> dict[str, Any]:
+        try:
+            response = self.skill.invoke(request_envelope=envelope, context=None)
+            return self.serializer.serialize(response)
+        except Exception:  # the SDK's own dispatch errors, outside our exception handler
+            log.exception("the skill could not answer")
+            return _apology_envelope()
+
+
+def _json(answer: Answer) -> tuple[Response, int]:
+    status, body = answer
+    return jsonify(body), status
+
+
 def create_app(config: SkillConfig | None = None) -> Flask:
     """The Flask app; with no config, settings come from the environment (for gunicorn)."""
     config = config or SkillConfig.from_env()
     app = Flask("backstretch")
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
-    skill = build_skill(open_store(config))
-    verifier = _verifier(config)
-    serializer = DefaultSerializer()
-    exchange_hooks = list(config.on_exchange)
-    if config.record_dir is not None:
-        from skill.dialogs.recorder import DialogRecorder
-
-        recorder = DialogRecorder(config.record_dir, clock=config.clock)
-        exchange_hooks.append(recorder.record)
-        app.extensions["backstretch.recorder"] = recorder
+    endpoint = AlexaEndpoint(config)
+    app.extensions["backstretch.endpoint"] = endpoint
+    if endpoint.recorder is not None:
+        app.extensions["backstretch.recorder"] = endpoint.recorder
 
     @app.post("/alexa")
     def alexa() -> Any:
-        body = request.get_data(cache=False)
-        try:
-            data = json.loads(body)
-        except ValueError:
-            return _error(400, "http.bad_json")
-        if verifier is not None:
-            try:
-                verifier.verify(request.headers, body)
-            except VerificationError as error:
-                log.info("refused a request: %s", error.reason)
-                return _error(400, "http.verification_failed", reason=error.reason)
-        try:
-            envelope = serializer.deserialize(body.decode("utf-8"), RequestEnvelope)
-            if not isinstance(data, dict) or envelope is None or envelope.request is None:
-                raise ValueError("no request in the envelope")
-        except Exception as error:  # the SDK raises several types for malformed envelopes
-            return _error(400, "http.bad_envelope", detail=str(error).splitlines()[0][:200])
-        answer = _invoke(skill, serializer, envelope)
-        for hook in exchange_hooks:
-            _run_hook(hook, data, answer)
-        return jsonify(answer)
+        return _json(endpoint.answer(request.headers, request.get_data(cache=False)))
 
     @app.get("/healthz")
     def healthz() -> Any:
@@ -99,12 +128,13 @@ def create_app(config: SkillConfig | None = None) -> Flask:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
         if error.code == 413:
-            return _error(413, "http.too_large")
+            return _json(_error(413, "http.too_large"))
         if error.code == 405:
-            return _error(405, "http.method_not_allowed", method=request.method)
+            return _json(_error(405, "http.method_not_allowed", method=request.method))
         if error.code == 404:
-            return _error(404, "http.not_found")
-        return jsonify(error=error.description, status=error.code), error.code
+            return _json(_error(404, "http.not_found"))
+        status = error.code or 400
+        return jsonify(error=error.description, status=status), status
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> Any:
@@ -112,15 +142,6 @@ def create_app(config: SkillConfig | None = None) -> Flask:
         return jsonify(_apology_envelope()), 200
 
     return app
-
-
-def _invoke(skill: Any, serializer: DefaultSerializer, envelope: RequestEnvelope) -> dict[str, Any]:
-    try:
-        response = skill.invoke(request_envelope=envelope, context=None)
-        return serializer.serialize(response)
-    except Exception:  # the SDK's own dispatch errors, outside our exception handler
-        log.exception("the skill could not answer")
-        return _apology_envelope()
 
 
 def _run_hook(hook: Any, request_json: dict[str, Any], answer: dict[str, Any]) -> None:

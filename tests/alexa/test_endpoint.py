@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from alexa_signing import NOW, headers, make_ca, make_leaf, pem
 from ask_sdk_core.serialize import DefaultSerializer
 from flask.testing import FlaskClient
 
@@ -19,6 +18,7 @@ from skill.config import SkillConfig
 from skill.dialogs.expect import parse_speech
 from skill.dialogs.requests import SKILL_ID, USER_ID, RequestFactory, Session
 from skill.persistence import user_key
+from skill.testing import NOW, headers, make_ca, make_leaf, pem
 
 CA = make_ca()
 

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from alexa_signing import CERT_URL, NOW, headers, make_ca, make_leaf, pem
 
+from skill.testing import CERT_URL, NOW, headers, make_ca, make_leaf, pem
 from skill.verify import RequestVerifier, VerificationError, validate_cert_url
 
 SKILL_ID = "amzn1.ask.skill.test"

@@ -1,4 +1,7 @@
-"""A test CA and echo-api leaf certificates, and request signing, made with `cryptography`."""
+"""A throw-away CA, echo-api certificates and signed requests, for testing a skill's verification.
+
+Used by the tests and the benchmarks; not for production (the keys are made on the fly).
+"""
 
 from __future__ import annotations
 
