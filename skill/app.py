@@ -78,7 +78,7 @@ class AlexaEndpoint:
             return _error(400, "http.bad_json")
         if self.verifier is not None:
             try:
-                self.verifier.verify(headers, body)
+                self.verifier.verify(headers, body, data)
             except VerificationError as error:
                 log.info("refused a request: %s", error.reason)
                 return _error(400, "http.verification_failed", reason=error.reason)

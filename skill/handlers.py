@@ -79,11 +79,7 @@ def _profile(handler_input: HandlerInput) -> Profile | None:
     if not _has_store(handler_input):  # no store configured: a session without memory
         return None
     stored = handler_input.attributes_manager.persistent_attributes.get("profile")
-    try:
-        return Profile.from_dict(stored) if stored else None
-    except (KeyError, TypeError, ValueError):
-        log.warning("ignoring an unreadable stored profile")
-        return None
+    return stored if isinstance(stored, Profile) else None
 
 
 def context_for(handler_input: HandlerInput) -> Context:

@@ -3,20 +3,32 @@
 User ids are personal data, so only their SHA-256 is stored. Reading gives the handlers the profile;
 saving applies the engine's pending effects in one transaction. A database that is down never
 fails the response: SafeStore logs and carries on.
+
+A profile is read from the database once per Alexa session and worker, then kept in step with the
+session's own effects: a year of daily sessions is hundreds of rows, too many to load every turn.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_model import RequestEnvelope
 
+from shared.effects import apply_effects
+from shared.profile import Profile
 from shared.storage import SafeStore
 from shared.storage.codec import effects_from_json
+
+CACHED_SESSIONS = 2048
+SESSION_TTL_SECONDS = 15 * 60
 
 log = logging.getLogger(__name__)
 
@@ -39,14 +51,57 @@ def _today(envelope: RequestEnvelope) -> Any:
     return (timestamp or datetime.now(UTC)).date()
 
 
+class SessionProfiles:
+    """A small LRU of profiles by (session, user), each forgotten after the session's lifetime."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self._items: OrderedDict[tuple[str, str], tuple[float, Profile | None]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str]) -> tuple[bool, Profile | None]:
+        with self._lock:
+            found = self._items.get(key)
+            if found is None or self.clock() - found[0] > SESSION_TTL_SECONDS:
+                self._items.pop(key, None)
+                return False, None
+            self._items.move_to_end(key)
+            return True, found[1]
+
+    def put(self, key: tuple[str, str], profile: Profile | None) -> None:
+        with self._lock:
+            self._items[key] = (self.clock(), profile)
+            self._items.move_to_end(key)
+            while len(self._items) > CACHED_SESSIONS:
+                self._items.popitem(last=False)
+
+
+def _session_id(envelope: RequestEnvelope) -> str | None:
+    return envelope.session.session_id if envelope.session else None
+
+
 class ProfilePersistenceAdapter(AbstractPersistenceAdapter):
-    def __init__(self, store: SafeStore) -> None:
+    """Attributes are {"profile": Profile} (or {} for a user with nothing saved)."""
+
+    def __init__(self, store: SafeStore, profiles: SessionProfiles | None = None) -> None:
         self.store = store
+        self.profiles = profiles or SessionProfiles()
+
+    def _profile(self, envelope: RequestEnvelope, user: str) -> Profile | None:
+        session = _session_id(envelope)
+        if session is not None:
+            cached, profile = self.profiles.get((session, user))
+            if cached:
+                return profile
+        profile = self.store.load(user)
+        if session is not None and self.store.healthy:
+            self.profiles.put((session, user), profile)
+        return profile
 
     def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
         user_id = _user_id(request_envelope)
-        profile = self.store.load(user_key(user_id)) if user_id else None
-        return {"profile": profile.to_dict()} if profile else {}
+        profile = self._profile(request_envelope, user_key(user_id)) if user_id else None
+        return {"profile": profile} if profile else {}
 
     def save_attributes(
         self, request_envelope: RequestEnvelope, attributes: dict[str, Any]
@@ -60,9 +115,17 @@ class ProfilePersistenceAdapter(AbstractPersistenceAdapter):
         except ValueError as error:
             log.warning("not saving malformed effects: %s", error)
             return
-        self.store.apply(user_key(user_id), effects, _today(request_envelope))
+        user, today = user_key(user_id), _today(request_envelope)
+        self.store.apply(user, effects, today)
+        session = _session_id(request_envelope)
+        if session is not None:
+            current = self._profile(request_envelope, user)
+            self.profiles.put((session, user), apply_effects(current, effects, today))
 
     def delete_attributes(self, request_envelope: RequestEnvelope) -> None:
         user_id = _user_id(request_envelope)
         if user_id:
             self.store.delete(user_key(user_id))
+            session = _session_id(request_envelope)
+            if session is not None:
+                self.profiles.put((session, user_key(user_id)), None)

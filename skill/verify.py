@@ -124,13 +124,14 @@ class RequestVerifier:
             self._roots = _certifi_roots()
         return self._roots
 
-    def verify(self, headers: Mapping[str, str], body: bytes) -> None:
-        """Raise VerificationError unless the request is verifiably from Alexa for our skill."""
+    def verify(self, headers: Mapping[str, str], body: bytes, parsed: Any = None) -> None:
+        """Raise VerificationError unless the request is verifiably from Alexa for our skill.
+        `parsed` is the body already decoded from JSON, when the caller has it."""
         url = validate_cert_url(_header(headers, "SignatureCertChainUrl"))
         signature = self._signature(_header(headers, "Signature-256"))
         leaf = self._leaf(url)
         self._check_signature(leaf, signature, body)
-        self._check_body(body)
+        self._check_body(body if parsed is None else parsed)
 
     @staticmethod
     def _signature(raw: str) -> bytes:
@@ -194,9 +195,9 @@ class RequestVerifier:
         except InvalidSignature as error:
             raise VerificationError("the signature does not match the request body") from error
 
-    def _check_body(self, body: bytes) -> None:
+    def _check_body(self, body: Any) -> None:
         try:
-            data = json.loads(body)
+            data = json.loads(body) if isinstance(body, bytes | str) else body
         except ValueError as error:
             raise VerificationError("the request body is not JSON") from error
         if not isinstance(data, dict) or not isinstance(data.get("request"), dict):

@@ -8,9 +8,9 @@ expectations are voice-only and are not checked here.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
+from shared.effects import apply_effects
 from shared.engine import Context, handle, session_record
 from shared.events import Event, EventKind
 from shared.intents import event_for_intent
@@ -19,15 +19,11 @@ from shared.model import load_model
 from shared.profile import Profile
 from shared.reply import (
     Ask,
-    DeleteProfile,
-    Effect,
     End,
     Hold,
-    MarkScreened,
     RecordSession,
     Reply,
     Rest,
-    SavePreferences,
     Say,
 )
 from skill.dialogs.expect import Answer, Speech, check, normalise
@@ -46,23 +42,6 @@ def reply_text(reply: Reply) -> str:
         elif isinstance(step, Say | Rest | Ask | End):
             parts.append(step.text)
     return normalise(" ".join(parts))
-
-
-def apply_effects(
-    profile: Profile | None, effects: tuple[Effect, ...], context: Context
-) -> Profile | None:
-    """What the tutor's store would do with a reply's effects, kept in memory."""
-    for effect in effects:
-        current = profile or Profile()
-        if isinstance(effect, RecordSession):
-            profile = current.with_session(effect.record)
-        elif isinstance(effect, SavePreferences):
-            profile = replace(current, hold_seconds=effect.hold_seconds, reps=effect.reps)
-        elif isinstance(effect, MarkScreened):
-            profile = replace(current, screened_on=context.today)
-        elif isinstance(effect, DeleteProfile):
-            profile = None
-    return profile
 
 
 class TextChannel:
@@ -108,12 +87,12 @@ class TextChannel:
     def end_session(self) -> None:
         record = session_record(self.state, self.context)
         if record is not None:
-            self.profile = apply_effects(self.profile, (RecordSession(record),), self.context)
+            self.profile = apply_effects(self.profile, (RecordSession(record),), self.dialog.today)
         self.state = None
 
     def answer(self, event: Event) -> Answer:
         reply = handle(self.state, event, self.context)
-        self.profile = apply_effects(self.profile, reply.effects, self.context)
+        self.profile = apply_effects(self.profile, reply.effects, self.dialog.today)
         self.state = None if reply.ended else reply.state
         ask = reply.ask
         card = (

@@ -32,7 +32,11 @@ def test_profiles_are_saved_and_read_under_a_hashed_id(tmp_path: Path) -> None:
         envelope, {"pending_effects": effects_to_json([SavePreferences(30, 4), MarkScreened()])}
     )
     profile = adapter.get_attributes(envelope)["profile"]
-    assert (profile["hold_seconds"], profile["reps"]) == (30, 4) and profile["screened_on"]
+    assert (profile.hold_seconds, profile.reps) == (30, 4) and profile.screened_on
+    fresh = ProfilePersistenceAdapter(store).get_attributes(envelope)[
+        "profile"
+    ]  # from the database
+    assert fresh == profile
     with store.store.engine.connect() as connection:  # type: ignore[union-attr]
         ids = [row[0] for row in connection.execute(text("SELECT user_id FROM users"))]
     assert ids == [user_key(USER_ID)] and USER_ID not in ids[0]
