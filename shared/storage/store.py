@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
@@ -18,12 +19,14 @@ import platformdirs
 from sqlalchemy import Connection, Engine, create_engine, delete, event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from shared.profile import Profile, SessionRecord
 from shared.reply import DeleteProfile, Effect, MarkScreened, RecordSession, SavePreferences
 from shared.storage.schema import SchemaError, migrate, sessions, users
 
 MAX_SESSIONS_LOADED = 400
+MIGRATION_ATTEMPTS = 5
 
 __all__ = ["ProfileStore", "SchemaError", "database_url", "default_sqlite_path"]
 
@@ -82,11 +85,23 @@ class ProfileStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         try:
-            with engine.begin() as connection:
-                migrate(connection)
+            self._migrate()
         except BaseException:
             engine.dispose()  # a store that cannot open must not leave connections behind
             raise
+
+    def _migrate(self) -> None:
+        """Bring the schema up to date. Several workers starting together may race to create it;
+        the loser's statements fail, and a retry then finds the schema the winner made."""
+        for attempt in range(MIGRATION_ATTEMPTS):
+            try:
+                with self.engine.begin() as connection:
+                    migrate(connection)
+                return
+            except (OperationalError, ProgrammingError, IntegrityError):
+                if attempt == MIGRATION_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
 
     @classmethod
     def open(cls, url: str | None = None, *, timeout: float = 2.0) -> ProfileStore:
