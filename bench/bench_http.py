@@ -1,0 +1,103 @@
+"""Benchmarks 2 and 4: HTTP throughput, latency and memory per worker under gunicorn on loopback,
+as ratios to a Flask hello-world under the same gunicorn settings in the same run.
+
+Targets: throughput at least 60% of hello-world's; p99 under 50 ms at concurrency 64 on 2 cores.
+Requests are a whole neck routine's turns, unsigned (the endpoint runs with verification off;
+benchmark 1 includes verification). Run: python -m bench.bench_http [--seconds 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from bench.common import machine_line, median, percentile, table, verdict
+from bench.conversation import conversation_requests
+from bench.loadgen import json_bodies, run_load
+from bench.servers import GUNICORN_SETTINGS, gunicorn
+from skill.app import AlexaEndpoint
+from skill.config import SkillConfig
+
+CONCURRENCY = (16, 64)
+THROUGHPUT_SHARE = 0.60
+P99_LIMIT_MS = 50.0
+
+
+USERS = 40
+
+
+def _bodies() -> list[bytes]:
+    """A neck routine's turns for each of many users, interleaved as real traffic would be."""
+    endpoint = AlexaEndpoint(SkillConfig(verify=False))
+
+    def answer(request: dict[str, Any]) -> dict[str, Any]:
+        return endpoint.answer({}, json.dumps(request).encode())[1]
+
+    per_user = [
+        conversation_requests(answer, user_id=f"amzn1.ask.account.BENCH-{n}") for n in range(USERS)
+    ]
+    return json_bodies([turn for turns in zip(*per_user, strict=True) for turn in turns])
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=10.0, help="load per measurement")
+    args = parser.parse_args(argv)
+    bodies = _bodies()
+    rows, memory, results = [], [], {}
+    with tempfile.TemporaryDirectory() as folder:
+        env = {
+            "BACKSTRETCH_VERIFY": "0",
+            "DATABASE_URL": f"sqlite:///{Path(folder) / 'bench.sqlite3'}",
+        }
+        for name, app, app_env, app_bodies in (
+            ("hello-world", "bench.hello:create_hello_app()", {}, bodies[:1]),
+            ("back stretch coach", "skill.app:create_app()", env, bodies),
+        ):
+            with gunicorn(app, app_env) as server:
+                run_load(server.port, app_bodies, 8, 1.0)  # warm up
+                for concurrency in CONCURRENCY:
+                    result = run_load(server.port, app_bodies, concurrency, args.seconds)
+                    results[(name, concurrency)] = result
+                    bad = (
+                        sum(n for status, n in result.statuses.items() if status != 200)
+                        + result.failures
+                    )
+                    rows.append(
+                        [
+                            name,
+                            concurrency,
+                            f"{result.throughput:.0f}/s",
+                            f"{median(result.latencies) * 1e3:.1f} ms",
+                            f"{percentile(result.latencies, 0.99) * 1e3:.1f} ms",
+                            bad,
+                        ]
+                    )
+                memory.append([name, " ".join(f"{m:.1f}" for m in server.worker_rss_mib())])
+    print(f"Benchmark 2: HTTP under gunicorn {' '.join(GUNICORN_SETTINGS)} ({machine_line()})")
+    print(table(["app", "concurrency", "throughput", "p50", "p99", "non-200"], rows))
+    for concurrency in CONCURRENCY:
+        ours, hello = (
+            results[("back stretch coach", concurrency)],
+            results[("hello-world", concurrency)],
+        )
+        share = ours.throughput / hello.throughput
+        ok = verdict(share >= THROUGHPUT_SHARE)
+        print(f"c={concurrency}: throughput {share:.0%} of hello-world -> {ok}")
+    p99 = percentile(results[("back stretch coach", 64)].latencies, 0.99) * 1e3
+    ok = verdict(p99 < P99_LIMIT_MS)
+    print(f"c=64: p99 {p99:.1f} ms (target under {P99_LIMIT_MS:.0f} ms) -> {ok}")
+    print()
+    print("Benchmark 4: memory per worker after the load (RSS, MiB)")
+    print(table(["app", "workers"], memory))
+    hello_mib = sum(float(m) for m in memory[0][1].split()) / max(1, len(memory[0][1].split()))
+    ours_mib = sum(float(m) for m in memory[1][1].split()) / max(1, len(memory[1][1].split()))
+    ratio = ours_mib / hello_mib
+    print(f"ratio to hello-world: {ratio:.2f}x ({ours_mib:.1f} MiB vs {hello_mib:.1f} MiB)")
+
+
+if __name__ == "__main__":
+    main()
