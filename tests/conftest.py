@@ -1,4 +1,4 @@
-"""Every store test runs on SQLite and on a real PostgreSQL, each test in a fresh schema."""
+"""Shared fixtures: a database URL for SQLite and for a real PostgreSQL (a fresh schema each)."""
 
 from __future__ import annotations
 

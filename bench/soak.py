@@ -1,0 +1,148 @@
+"""The soak: mixed dialogs from many simulated users against gunicorn with PostgreSQL.
+
+Pass: zero 5xx answers and every session that did a stretch recorded in the database.
+Run: python -m bench.soak --minutes 10 --database-url postgresql://postgres@127.0.0.1:5432/test
+(the tables go in a fresh schema, dropped afterwards).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from bench.loadgen import post
+from bench.servers import gunicorn
+from shared.storage import ProfileStore
+from skill.dialogs.requests import RequestFactory, Session
+from skill.persistence import user_key
+
+# Each script is what one user says in one session; "records" says whether it saves a session.
+SCRIPTS: dict[str, tuple[list[str], bool]] = {
+    "neck, start to finish": (
+        ["no", "neck", "no", "ready", "continue", "ready", "yes", "continue"],
+        True,
+    ),
+    "lower back, pause and resume": (
+        ["no", "lower back", "no", "ready", "pause", "resume", "continue", "stop"],
+        True,
+    ),
+    "one stretch, then stop": (["no", "both", "yes", "ready", "stop"], True),
+    "pain twice": (["no", "neck", "no", "ready", "it hurts", "yes", "it hurts"], True),
+    "warning sign": (["yes"], False),
+    "help and leave": (["help", "no", "help", "cancel"], False),
+}
+
+
+@dataclass
+class SoakResult:
+    statuses: Counter[int] = field(default_factory=Counter)
+    conversations: Counter[str] = field(default_factory=Counter)
+    expected_records: Counter[str] = field(default_factory=Counter)  # user key -> sessions
+    failures: int = 0
+
+
+async def _conversation(port: int, user: str, script: list[str], result: SoakResult) -> None:
+    factory = RequestFactory(user_id=user)
+    session = Session()
+    for said in ["", *script]:  # "" opens the session
+        request = factory.launch(session) if not said else factory.utterance(session, said)
+        status, body = await post(port, "/alexa", json.dumps(request).encode())
+        result.statuses[status] += 1
+        if status != 200:
+            return
+        answer = json.loads(body)
+        ended = bool(answer.get("response", {}).get("shouldEndSession"))
+        session.after(answer, ended)
+        if ended:
+            return
+
+
+async def _user(port: int, number: int, deadline: float, result: SoakResult, seed: int) -> None:
+    chooser = random.Random(seed + number)
+    user = f"amzn1.ask.account.SOAK-{seed}-{number}"
+    while time.monotonic() < deadline:
+        name = chooser.choice(list(SCRIPTS))
+        script, records = SCRIPTS[name]
+        try:
+            await _conversation(port, user, script, result)
+        except (TimeoutError, OSError, ValueError):
+            result.failures += 1
+            continue
+        result.conversations[name] += 1
+        if records:
+            result.expected_records[user_key(user)] += 1
+
+
+async def _soak(port: int, users: int, seconds: float, seed: int) -> SoakResult:
+    result = SoakResult()
+    deadline = time.monotonic() + seconds
+    await asyncio.gather(*(_user(port, n, deadline, result, seed) for n in range(users)))
+    return result
+
+
+@contextmanager
+def fresh_schema(database_url: str) -> Iterator[str]:
+    """A PostgreSQL schema of its own, so a soak never touches other data."""
+    import psycopg
+
+    schema = f"soak_{uuid.uuid4().hex}"
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        connection.execute(f"CREATE SCHEMA {schema}")
+    separator = "&" if "?" in database_url else "?"
+    try:
+        yield f"{database_url}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(database_url, autocommit=True) as connection:
+            connection.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def run_soak(database_url: str, *, users: int, seconds: float, seed: int = 1) -> dict[str, Any]:
+    """Soak a gunicorn server on `database_url`; returns the figures and whether it passed."""
+    with gunicorn(
+        "skill.app:create_app()", {"BACKSTRETCH_VERIFY": "0", "DATABASE_URL": database_url}
+    ) as server:
+        result = asyncio.run(_soak(server.port, users, seconds, seed))
+    store = ProfileStore.open(database_url)
+    try:
+        recorded = {user: store.count_sessions(user) for user in result.expected_records}
+    finally:
+        store.close()
+    server_errors = sum(n for status, n in result.statuses.items() if status >= 500)
+    missing = {u: (n, recorded[u]) for u, n in result.expected_records.items() if recorded[u] != n}
+    return {
+        "requests": sum(result.statuses.values()),
+        "statuses": dict(result.statuses),
+        "conversations": dict(result.conversations),
+        "sessions_expected": sum(result.expected_records.values()),
+        "sessions_recorded": sum(recorded.values()),
+        "server_errors": server_errors,
+        "client_failures": result.failures,
+        "mismatched_users": missing,
+        "passed": server_errors == 0 and result.failures == 0 and not missing,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--minutes", type=float, default=10.0)
+    parser.add_argument("--users", type=int, default=32)
+    parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/test")
+    args = parser.parse_args(argv)
+    with fresh_schema(args.database_url) as url:
+        figures = run_soak(url, users=args.users, seconds=args.minutes * 60)
+    for key, value in figures.items():
+        print(f"{key:>18}: {value}")
+    return 0 if figures["passed"] else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
