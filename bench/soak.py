@@ -12,14 +12,12 @@ import asyncio
 import json
 import random
 import time
-import uuid
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from bench.loadgen import post
+from bench.pg import fresh_schema
 from bench.servers import gunicorn
 from shared.storage import ProfileStore
 from skill.dialogs.requests import RequestFactory, Session
@@ -87,22 +85,6 @@ async def _soak(port: int, users: int, seconds: float, seed: int) -> SoakResult:
     deadline = time.monotonic() + seconds
     await asyncio.gather(*(_user(port, n, deadline, result, seed) for n in range(users)))
     return result
-
-
-@contextmanager
-def fresh_schema(database_url: str) -> Iterator[str]:
-    """A PostgreSQL schema of its own, so a soak never touches other data."""
-    import psycopg
-
-    schema = f"soak_{uuid.uuid4().hex}"
-    with psycopg.connect(database_url, autocommit=True) as connection:
-        connection.execute(f"CREATE SCHEMA {schema}")
-    separator = "&" if "?" in database_url else "?"
-    try:
-        yield f"{database_url}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(database_url, autocommit=True) as connection:
-            connection.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 def run_soak(database_url: str, *, users: int, seconds: float, seed: int = 1) -> dict[str, Any]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from bench.pg import fresh_schema
 
 
 def _postgres_url() -> str:
@@ -33,15 +34,5 @@ def postgres_url() -> Iterator[str]:
 
 
 def _fresh_schema() -> Iterator[str]:
-    import psycopg
-
-    base = _postgres_url()
-    schema = f"t_{uuid.uuid4().hex}"
-    with psycopg.connect(base, autocommit=True) as connection:
-        connection.execute(f"CREATE SCHEMA {schema}")
-    separator = "&" if "?" in base else "?"
-    try:
-        yield f"{base}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(base, autocommit=True) as connection:
-            connection.execute(f"DROP SCHEMA {schema} CASCADE")
+    with fresh_schema(_postgres_url()) as url:
+        yield url
