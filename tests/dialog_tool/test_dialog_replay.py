@@ -170,3 +170,23 @@ def test_pytest_plugin_collects_dialogs_with_junit(pytester: pytest.Pytester) ->
     assert (
         "one-shot start of the neck routine [voice]" in (pytester.path / "report.xml").read_text()
     )
+
+
+def test_replay_against_a_running_endpoint(capsys: pytest.CaptureFixture[str]) -> None:
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, create_app(SkillConfig(verify=False)), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/alexa"
+        dialog = str(LIBRARY / "pain.yaml")
+        assert skill_main(["replay", "--url", url, dialog]) == 0
+        assert skill_main(["replay", "--url", "http://127.0.0.1:9/alexa", dialog]) == 2
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+    out = capsys.readouterr()
+    assert out.out.startswith("PASS pain stops a stretch") and "cannot reach" in out.err

@@ -105,3 +105,19 @@ def test_typed_free_text_goes_through_the_matcher(tmp_path: Path) -> None:
     asyncio.run(run_conversation(session, ui))
     assert any("Great, lower back." in text for text in ui.shown)
     assert any(text.startswith("Stretch 1 of 2: knee to chest.") for text in ui.shown)
+
+
+def test_history_and_delete_my_data_by_typed_text(tmp_path: Path) -> None:
+    clock = FakeClock()
+    first = _session(tmp_path, clock, area="neck")
+    asyncio.run(run_conversation(first, RecordingUI(["no", "no", "ready", "stop"], clock)))
+    first.store.close()
+    second = _session(tmp_path, clock)
+    ui = RecordingUI(["what did i do last time", "delete my data", "yes", "stop"], clock)
+    asyncio.run(run_conversation(second, ui))
+    assert any(
+        text.startswith("Last time, earlier today, you worked on your neck") for text in ui.shown
+    )
+    assert "Done. I've deleted your saved progress." in ui.shown
+    assert second.store.load(second.user_id) is None
+    second.store.close()

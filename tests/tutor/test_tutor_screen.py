@@ -162,3 +162,12 @@ def test_end_of_input_at_a_question_is_none(pipe: PipeInput) -> None:
     ui = _ui(ScriptedClock(), pipe)
     pipe.send_text("\x04")
     assert asyncio.run(ui.ask(Ask("area.question", "Where?", "Where?"))) is None
+
+
+def test_an_error_in_the_countdown_task_fails_fast_instead_of_hanging(pipe: PipeInput) -> None:
+    class BrokenClock(ScriptedClock):
+        async def sleep(self, seconds: float) -> None:
+            raise RuntimeError("clock failure")
+
+    with pytest.raises(RuntimeError, match="clock failure"):
+        asyncio.run(_ui(BrokenClock(), pipe).play(HOLD))
