@@ -443,24 +443,12 @@ def _answer_tips(t: _Turn, event: Event) -> bool:
     return True
 
 
-def _answer_intro(t: _Turn, event: Event) -> bool:
+def _answer_stretching(t: _Turn, event: Event) -> bool:
+    """Before a set (intro) and between sets (holding): go on, take time, or skip the stretch."""
     if event.kind in (K.YES, K.CONTINUE, K.RESUME):
         _play_chunk(t)
     elif event.kind is K.NO:
-        t.say("intro.take_time")
-        _ask_current(t)
-    elif event.kind is K.NEXT:
-        _next_exercise(t, skipped=True)
-    else:
-        return False
-    return True
-
-
-def _answer_holding(t: _Turn, event: Event) -> bool:
-    if event.kind in (K.YES, K.CONTINUE, K.RESUME):
-        _play_chunk(t)
-    elif event.kind is K.NO:
-        t.say("holding.take_time")
+        t.say(f"{t.st['phase']}.take_time")
         _ask_current(t)
     elif event.kind is K.NEXT:
         _next_exercise(t, skipped=True)
@@ -526,8 +514,8 @@ _PHASE_ANSWERS: dict[str, Callable[[_Turn, Event], bool]] = {
     "offer_usual": _answer_offer_usual,
     "area": _answer_area,
     "tips": _answer_tips,
-    "intro": _answer_intro,
-    "holding": _answer_holding,
+    "intro": _answer_stretching,
+    "holding": _answer_stretching,
     "checkin": _answer_checkin,
     "after_pain": _answer_after_pain,
     "confirm_delete": _answer_confirm_delete,

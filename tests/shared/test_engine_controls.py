@@ -294,3 +294,13 @@ def test_delete_my_data_can_be_declined(talk: Talk) -> None:
     talk(K.DELETE_DATA)
     reply = talk(K.NO)
     assert reply.effects == () and keys(reply) == ["delete.kept", "area.question"]
+
+
+@pytest.mark.parametrize(
+    ("phase", "key"), [("intro", "intro.take_time"), ("holding", "holding.take_time")]
+)
+def test_no_before_a_set_gives_time_and_asks_again(phase: str, key: str) -> None:
+    talk = _reach(phase)
+    question = talk.replies[-1].ask
+    reply = talk(K.NO)
+    assert keys(reply)[0] == key and reply.ask == question and talk.phase == phase
