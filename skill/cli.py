@@ -9,12 +9,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from shared import messages
 from skill.config import SkillConfig
-
-PRODUCTION_HINT = (
-    "For production run several workers under gunicorn, for example:\n"
-    "  gunicorn -w 2 -b 0.0.0.0:8443 --certfile cert.pem --keyfile key.pem 'skill.app:create_app()'"
-)
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -23,21 +19,15 @@ def _serve(args: argparse.Namespace) -> int:
     config = SkillConfig.from_env()
     if args.no_verify:
         config = replace(config, verify=False)
-        print(
-            "WARNING: request verification is OFF. Never expose this server to the internet.",
-            file=sys.stderr,
-        )
+        print(messages.text("cli.verification_off"), file=sys.stderr)
     if args.record:
         config = replace(config, record_dir=Path(args.record))
-        print(f"Recording each session as a dialog in {args.record}", file=sys.stderr)
+        print(messages.text("cli.recording", folder=args.record), file=sys.stderr)
     if config.verify and not config.skill_ids:
-        print(
-            "Set BACKSTRETCH_SKILL_IDS to your skill id, or use --no-verify for local testing.",
-            file=sys.stderr,
-        )
+        print(messages.text("cli.needs_skill_id"), file=sys.stderr)
         return 2
     app = create_app(config)
-    print(PRODUCTION_HINT, file=sys.stderr)
+    print(messages.text("cli.production"), file=sys.stderr)
     try:
         app.run(host=args.host, port=args.port)
     finally:
@@ -51,7 +41,7 @@ def _package(args: argparse.Namespace) -> int:
     from skill.package import build_skill_package
 
     path = build_skill_package(Path(args.out), args.endpoint, args.ssl_certificate_type)
-    print(f"Wrote {path}. Deploy it with: ask deploy")
+    print(messages.text("cli.packaged", path=path))
     return 0
 
 
@@ -62,26 +52,25 @@ def _replay(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="backstretch-skill", description=__doc__)
+    def say(key: str) -> str:
+        return messages.text(f"cli.{key}")
+
+    root = argparse.ArgumentParser(prog="backstretch-skill", description=say("description"))
     commands = root.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="run the Alexa endpoint for development")
+    serve = commands.add_parser("serve", help=say("serve"))
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=5000)
-    serve.add_argument(
-        "--no-verify", action="store_true", help="turn request verification off (development only)"
-    )
-    serve.add_argument(
-        "--record", metavar="DIR", help="write each session as a replayable dialog in DIR"
-    )
+    serve.add_argument("--no-verify", action="store_true", help=say("no_verify"))
+    serve.add_argument("--record", metavar="DIR", help=say("record"))
     serve.set_defaults(run=_serve)
-    package = commands.add_parser("package", help="assemble an ASK CLI skill-package/ folder")
-    package.add_argument("--out", default=".", help="folder to write skill-package/ into")
-    package.add_argument("--endpoint", help="the HTTPS endpoint URL of your server")
+    package = commands.add_parser("package", help=say("package"))
+    package.add_argument("--out", default=".", help=say("out"))
+    package.add_argument("--endpoint", help=say("endpoint"))
     package.add_argument(
         "--ssl-certificate-type", default="Trusted", choices=("Trusted", "SelfSigned", "Wildcard")
     )
     package.set_defaults(run=_package)
-    replay = commands.add_parser("replay", help="replay dialog files and check their expectations")
+    replay = commands.add_parser("replay", help=say("replay"))
     from skill.dialogs.replay import add_arguments
 
     add_arguments(replay)

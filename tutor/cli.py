@@ -61,34 +61,23 @@ def _speed(value: str) -> float:
 
 
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(
-        prog="backstretch-tutor", description="A guided back-stretching coach in your terminal."
-    )
+    def say(key: str, **params: object) -> str:
+        return messages.text(f"tutor.cli.{key}", **params)
+
+    low_hold, high_hold = HOLD_LIMITS
+    low_reps, high_reps = REPS_LIMITS
+    root = argparse.ArgumentParser(prog="backstretch-tutor", description=say("description"))
     root.add_argument(
-        "command",
-        nargs="?",
-        choices=("coach", "history"),
-        default="coach",
-        help="coach (default) or history",
+        "command", nargs="?", choices=("coach", "history"), default="coach", help=say("command")
     )
-    root.add_argument("--area", type=_area, help="neck, lower_back or both")
-    root.add_argument(
-        "--hold",
-        type=_hold,
-        help=f"seconds per hold ({HOLD_LIMITS[0]}-{HOLD_LIMITS[1]}; 20-30 advised)",
-    )
-    root.add_argument(
-        "--reps", type=_reps, help=f"repetitions per stretch ({REPS_LIMITS[0]}-{REPS_LIMITS[1]})"
-    )
-    root.add_argument(
-        "--speed", type=_speed, default=1.0, help="run the clock FACTOR times faster (demos)"
-    )
-    root.add_argument("--plain", action="store_true", help="line by line, for screen readers")
-    root.add_argument(
-        "--bell", action="store_true", help="ring the terminal bell at the end of each hold"
-    )
-    root.add_argument("--db", type=Path, help=f"progress file (default {default_sqlite_path()})")
-    root.add_argument("--profile", default="local", help="whose progress this is (default: local)")
+    root.add_argument("--area", type=_area, help=say("area"))
+    root.add_argument("--hold", type=_hold, help=say("hold", low=low_hold, high=high_hold))
+    root.add_argument("--reps", type=_reps, help=say("reps", low=low_reps, high=high_reps))
+    root.add_argument("--speed", type=_speed, default=1.0, help=say("speed"))
+    root.add_argument("--plain", action="store_true", help=say("plain"))
+    root.add_argument("--bell", action="store_true", help=say("bell"))
+    root.add_argument("--db", type=Path, help=say("db", path=default_sqlite_path()))
+    root.add_argument("--profile", default="local", help=say("profile"))
     return root
 
 

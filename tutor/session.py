@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from shared.effects import apply_effects
 from shared.engine import Context, handle, session_record
 from shared.events import Event, EventKind
 from shared.matcher import Matcher
-from shared.profile import Profile
-from shared.reply import DeleteProfile, RecordSession, Reply, SavePreferences
+from shared.reply import RecordSession, Reply
 from shared.storage import SafeStore
 
 # One repetition per reply: the tutor reports each finished hold, so pause, skip, repeat and
@@ -87,16 +87,7 @@ class TutorSession:
         if not reply.effects:
             return
         self.saved = self.store.apply(self.user_id, reply.effects, self.today) and self.saved
-        for effect in reply.effects:  # keep the in-memory profile in step for this session
-            if isinstance(effect, DeleteProfile):
-                self.profile = None
-            elif isinstance(effect, RecordSession):
-                self.profile = (self.profile or Profile()).with_session(effect.record)
-            elif isinstance(effect, SavePreferences):
-                base = self.profile or Profile()
-                self.profile = Profile(
-                    base.sessions, effect.hold_seconds, effect.reps, base.screened_on
-                )
+        self.profile = apply_effects(self.profile, reply.effects, self.today)
 
     def save_partial(self) -> bool:
         """Ctrl-C, Ctrl-D or a closed terminal: keep what was done; False if saving failed."""

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from shared import messages
 from skill.dialogs.model import Dialog, DialogError, load_dialog
 from skill.dialogs.report import format_result
 from skill.dialogs.runner import DialogResult, HttpTransport, Transport, dialog_clock, run_dialog
@@ -62,29 +63,23 @@ def _dialog_files(paths: Sequence[str]) -> list[Path]:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="+", help="dialog YAML files or folders of them")
+    def say(key: str) -> str:
+        return messages.text(f"cli.replay_{key}")
+
+    parser.add_argument("files", nargs="+", help=say("files"))
+    parser.add_argument("--url", help=say("url"))
+    parser.add_argument("--update", action="store_true", help=say("update"))
     parser.add_argument(
-        "--url", help="a running endpoint (started with --no-verify) instead of in-process"
+        "--channel", choices=("voice", "text"), default="voice", help=say("channel")
     )
-    parser.add_argument(
-        "--update", action="store_true", help="rewrite expectations from current answers"
-    )
-    parser.add_argument(
-        "--channel",
-        choices=("voice", "text"),
-        default="voice",
-        help="voice (the skill) or text (the tutor's engine path)",
-    )
-    parser.add_argument(
-        "-v", "--verbose", action="store_true", help="show every turn, not only failures"
-    )
+    parser.add_argument("-v", "--verbose", action="store_true", help=say("verbose"))
 
 
 def run(args: argparse.Namespace) -> int:
     """Replay every file; exit status 1 when any dialog failed, 2 when a file could not be read."""
     files = _dialog_files(args.files)
     if not files:
-        print("No dialog files found.", file=sys.stderr)
+        print(messages.text("cli.no_dialogs"), file=sys.stderr)
         return 2
     status = 0
     for path in files:
@@ -98,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
         print(format_result(result, verbose=args.verbose))
         if args.update:
             write_updated(result)
-            print(f"  updated expectations in {path}")
+            print(messages.text("cli.updated", path=path))
         elif not result.ok:
             status = max(status, 1)
     return status

@@ -2,29 +2,36 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from shared import messages
 from skill.dialogs.expect import Failure
 from skill.dialogs.runner import DialogResult, TurnResult
 
 
+def _line(key: str, **params: Any) -> str:
+    return messages.text(f"report.{key}", **params)
+
+
 def _diff(failure: Failure) -> list[str]:
-    """A word-level diff when plain text was expected, else expected/actual lines."""
+    """Plain text side by side with what was heard; anything else as expected/actual values."""
     expected, actual = failure.expected, failure.actual
     plain = isinstance(expected, str) and isinstance(actual, str) and not expected.startswith("re:")
-    lines = [f"    {failure.field}:"]
+    lines = [_line("field", field=failure.field)]
     if plain and "*" not in expected and len(actual) < 2000:
-        lines.append(f"      expected (somewhere in): {expected}")
-        lines.append(f"      but heard:               {actual}")
-        return lines
-    lines.append(f"      expected: {expected!r}")
-    lines.append(f"      actual:   {actual!r}")
-    return lines
+        return [*lines, _line("expected_in", expected=expected), _line("heard", actual=actual)]
+    return [
+        *lines,
+        _line("expected", expected=repr(expected)),
+        _line("actual", actual=repr(actual)),
+    ]
 
 
 def format_turn(result: TurnResult) -> list[str]:
-    mark = "ok  " if result.ok else "FAIL"
-    lines = [f"  {mark} turn {result.index + 1}: {result.turn.label}"]
+    mark = _line("turn_ok" if result.ok else "turn_failed")
+    lines = [_line("turn", mark=mark, number=result.index + 1, label=result.turn.label)]
     if result.error:
-        lines.append(f"    error: {result.error}")
+        lines.append(_line("error", error=result.error))
     for failure in result.failures:
         lines.extend(_diff(failure))
     return lines
@@ -33,9 +40,14 @@ def format_turn(result: TurnResult) -> list[str]:
 def format_result(result: DialogResult, *, verbose: bool = False) -> str:
     """The dialog's verdict, then each failing turn (every turn when verbose)."""
     failed = [t for t in result.turns if not t.ok]
-    verdict = "PASS" if result.ok else "FAIL"
-    head = f"{verdict} {result.dialog.name} ({result.dialog.path}, {len(result.turns)} turns"
-    head += ")" if result.ok else f", {len(failed)} failed)"
+    dialog = result.dialog
+    head = _line(
+        "passed" if result.ok else "failed",
+        name=dialog.name,
+        path=dialog.path,
+        turns=len(result.turns),
+        failed=len(failed),
+    )
     lines = [head]
     for turn in result.turns if verbose else failed:
         lines.extend(format_turn(turn))

@@ -59,3 +59,21 @@ def test_every_message_the_engine_names_exists() -> None:
     assert len(used) > 50
     missing = sorted(k for k in used if not messages.has(k))
     assert missing == []
+
+
+def test_every_message_named_in_the_front_ends_exists() -> None:
+    root = ENGINE.parent.parent
+    used: set[str] = set()
+    for path in [*root.glob("skill/**/*.py"), *root.glob("tutor/**/*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            is_text_call = (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "text"
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "messages"
+            )
+            if is_text_call and node.args and isinstance(node.args[0], ast.Constant):
+                used.add(str(node.args[0].value))
+    assert len(used) > 15
+    assert sorted(k for k in used if not messages.has(k)) == []
