@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from shared.events import AREAS
+from shared.routine import HOLD_LIMITS, REPS_LIMITS
 
 STATE_VERSION = 1
 
@@ -95,8 +96,20 @@ def _consistent(state: Mapping[str, Any], exercise_count: int) -> bool:
     chunk_ok = chunk is None or (len(chunk) == 2 and all(type(i) is int and i >= 0 for i in chunk))
     lists_ok = all(isinstance(i, str) for i in [*state["done"], *state["skipped"]])
     counts_ok = state["rep"] >= 0 and state["pains"] >= 0 and state["misses"] >= 0
+    pacing_ok = HOLD_LIMITS[0] <= state["hold"] <= HOLD_LIMITS[1] and (
+        REPS_LIMITS[0] <= state["reps"] <= REPS_LIMITS[1]
+    )
     routine_ok = state["area"] is not None or state["phase"] not in ("intro", "holding", "checkin")
-    checks = (phases_ok, areas_ok, position_ok, chunk_ok, lists_ok, counts_ok, routine_ok)
+    checks = (
+        phases_ok,
+        areas_ok,
+        position_ok,
+        chunk_ok,
+        lists_ok,
+        counts_ok,
+        pacing_ok,
+        routine_ok,
+    )
     return all(checks)
 
 

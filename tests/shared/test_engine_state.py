@@ -49,6 +49,8 @@ def test_unknown_or_corrupt_state_restarts_politely(corrupt: Any) -> None:
         ("done", [1]),
         ("chunk_start", [0]),
         ("hold", True),
+        ("hold", 1000),
+        ("reps", 0),
         ("area", None),
     ],
 )
