@@ -6,11 +6,11 @@ for verification failures); a failure of ours is an apology Alexa can speak. Nev
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Mapping
 from typing import Any
 
+import orjson
 from ask_sdk_model import RequestEnvelope
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
@@ -73,8 +73,8 @@ class AlexaEndpoint:
 
     def answer(self, headers: Mapping[str, str], body: bytes) -> Answer:
         try:
-            data = json.loads(body)
-        except ValueError:
+            data = orjson.loads(body)
+        except orjson.JSONDecodeError:
             return _error(400, "http.bad_json")
         if self.verifier is not None:
             try:
@@ -102,9 +102,9 @@ class AlexaEndpoint:
             return _apology_envelope()
 
 
-def _json(answer: Answer) -> tuple[Response, int]:
+def _json(answer: Answer) -> Response:
     status, body = answer
-    return jsonify(body), status
+    return Response(orjson.dumps(body), status=status, mimetype="application/json")
 
 
 def create_app(config: SkillConfig | None = None) -> Flask:

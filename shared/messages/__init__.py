@@ -70,8 +70,9 @@ def _candidates(locale: str) -> tuple[str, ...]:
     return (locale, language, DEFAULT_LANGUAGE)
 
 
+@cache
 def template(key: str, locale: str = "en-US") -> str:
-    """The raw text for `key` in the closest available locale."""
+    """The raw text for `key` in the closest available locale (cached: the catalog is fixed)."""
     messages = catalog()
     for candidate in _candidates(locale):
         found = messages.get(candidate, {}).get(key)
