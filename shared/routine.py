@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared.catalog import Catalog, Exercise
+from shared.catalog import Exercise
 
 DEFAULT_HOLD_SECONDS = 20
 HOLD_LIMITS = (10, 60)
@@ -36,11 +36,6 @@ def rep_seconds(pacing: Pacing, rep: int) -> int:
     """Timed seconds for repetition `rep` (0-based) of a side: the hold plus the rest after it."""
     rest = pacing.rest_seconds if rep < pacing.reps - 1 else 0
     return pacing.hold_seconds + rest
-
-
-def set_seconds(pacing: Pacing) -> int:
-    """All repetitions of one side, with the rests between them."""
-    return sum(rep_seconds(pacing, rep) for rep in range(pacing.reps))
 
 
 def exercise_seconds(
@@ -80,7 +75,3 @@ def chunk_reps(start: int, pacing: Pacing, budget: int | None) -> range:
         used += rep_seconds(pacing, end)
         end += 1
     return range(start, end)
-
-
-def exercises_for(catalog: Catalog, area: str) -> tuple[Exercise, ...]:
-    return catalog.for_area(area)

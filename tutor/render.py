@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from shared import messages
-from shared.reply import Ask, End, Hold, Rest, Say, Step
+from shared.reply import Ask, End, Hold, Say, Step
 
 
 def hold_label(hold: Hold, locale: str = "en-US") -> str:
@@ -21,10 +21,6 @@ def step_text(step: Step) -> str | None:
     if isinstance(step, Ask) and step.kind == "question":
         return step.text
     return None
-
-
-def timed(step: Step) -> bool:
-    return isinstance(step, Hold | Rest)
 
 
 def answer_choices(ask: Ask) -> list[str]:
