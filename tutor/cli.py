@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import sys
 from collections.abc import Sequence
@@ -97,16 +98,20 @@ def _store(args: argparse.Namespace) -> SafeStore:
     return SafeStore.open(str(args.db) if args.db else None)
 
 
+EXIT_CODES: dict[type[BaseException], int] = {KeyboardInterrupt: 130, EOFError: 0}
+
+
 def coach(args: argparse.Namespace, clock: Clock, ui: TutorUI | None = None) -> int:
     store = _store(args)
     prefs = Preferences(area=args.area, hold=args.hold, reps=args.reps)
     session = TutorSession(store, clock.today(), user=args.profile, preferences=prefs)
     try:
         asyncio.run(run_conversation(session, ui or make_ui(args, clock), bell=args.bell))
-    except (KeyboardInterrupt, EOFError):
+    except (KeyboardInterrupt, EOFError, OSError) as stopped:  # OSError: the terminal went away
         saved = session.save_partial()
-        print(messages.text("tutor.goodbye_saved" if saved else "tutor.goodbye_unsaved"))
-        return 130
+        with contextlib.suppress(OSError):
+            print(messages.text("tutor.goodbye_saved" if saved else "tutor.goodbye_unsaved"))
+        return EXIT_CODES.get(type(stopped), 1)
     finally:
         store.close()
     return 0

@@ -166,3 +166,29 @@ def test_weekly_counts_include_empty_weeks() -> None:
     assert history_lines(Profile(), TODAY) == [
         "No sessions yet. Run backstretch-tutor to start one."
     ]
+
+
+@pytest.mark.parametrize(
+    ("error", "code"), [(BrokenPipeError, 1), (EOFError, 0), (KeyboardInterrupt, 130)]
+)
+def test_a_closed_terminal_or_end_of_input_mid_hold_saves_and_exits_quietly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: type[BaseException], code: int
+) -> None:
+    clock = FakeClock(day=TODAY)
+
+    class Closing(RecordingUI):
+        async def play(self, step: Hold | Rest) -> Event | None:
+            if isinstance(step, Hold) and step.exercise_id == "lateral_flexion":
+                raise error
+            return await super().play(step)
+
+    monkeypatch.setattr(
+        "tutor.cli.make_ui",
+        lambda _args, _clock: Closing(["no", "no", "ready", "fine", "ready"], clock),
+    )
+    db = tmp_path / "p.sqlite3"
+    assert main(["--area", "neck", "--db", str(db)], clock=clock) == code
+    store = SafeStore.open(str(db))
+    profile = store.load("local:local")
+    store.close()
+    assert profile is not None and profile.sessions[0].stretches == ("neck_flexion",)
