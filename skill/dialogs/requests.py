@@ -160,13 +160,18 @@ class RequestFactory:
         return self.envelope(session, request)
 
     def recorded(self, session: Session, raw: Mapping[str, Any]) -> dict[str, Any]:
-        """A recorded request replayed in this dialog's session, with a fresh id and timestamp."""
+        """A recorded request replayed in this dialog's session: a fresh id and timestamp, and
+        the dialog's user and skill (so a starting profile applies), the recorded device kept."""
         request = copy.deepcopy(dict(raw["request"]))
         for key in ("requestId", "timestamp", "locale"):
             request.pop(key, None)
         envelope = self.envelope(session, request)
-        if raw.get("context"):
-            envelope["context"] = copy.deepcopy(dict(raw["context"]))
+        recorded_system = (raw.get("context") or {}).get("System")
+        if isinstance(recorded_system, dict):
+            ours = envelope["context"]["System"]
+            system = {**copy.deepcopy(recorded_system), "user": ours["user"]}
+            envelope["context"] = {**copy.deepcopy(dict(raw["context"])), "System": system}
+            system["application"] = ours["application"]
         return envelope
 
     def for_turn(self, session: Session, turn: Turn) -> dict[str, Any]:

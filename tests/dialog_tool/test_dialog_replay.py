@@ -190,3 +190,35 @@ def test_replay_against_a_running_endpoint(capsys: pytest.CaptureFixture[str]) -
         thread.join(timeout=5)
     out = capsys.readouterr()
     assert out.out.startswith("PASS pain stops a stretch") and "cannot reach" in out.err
+
+
+def test_a_recorded_request_is_replayed_as_the_dialog_user_on_the_recorded_device() -> None:
+    raw = {
+        "request": {
+            "type": "LaunchRequest",
+            "requestId": "old",
+            "timestamp": "2020-01-01T00:00:00Z",
+        },
+        "context": {
+            "System": {
+                "user": {"userId": "amzn1.ask.account.RECORDED-USER-1"},
+                "application": {"applicationId": "amzn1.ask.skill.recorded"},
+                "device": {
+                    "deviceId": "amzn1.ask.device.RECORDED-DEVICE-1",
+                    "supportedInterfaces": {"Display": {}},
+                },
+            },
+            "Viewport": {"pixelWidth": 1024},
+        },
+    }
+    factory = RequestFactory(user_id="amzn1.ask.account.DIALOG-USER")
+    replayed = factory.recorded(Session(), raw)
+    system = replayed["context"]["System"]
+    assert system["user"]["userId"] == "amzn1.ask.account.DIALOG-USER"
+    assert system["application"]["applicationId"] == factory.skill_id
+    assert system["device"]["supportedInterfaces"] == {"Display": {}}
+    assert replayed["context"]["Viewport"] == {"pixelWidth": 1024}
+    assert (
+        replayed["request"]["requestId"] != "old"
+        and replayed["request"]["timestamp"] != "2020-01-01T00:00:00Z"
+    )
