@@ -106,15 +106,20 @@ def coach(args: argparse.Namespace, clock: Clock, ui: TutorUI | None = None) -> 
     prefs = Preferences(area=args.area, hold=args.hold, reps=args.reps)
     session = TutorSession(store, clock.today(), user=args.profile, preferences=prefs)
     try:
-        asyncio.run(run_conversation(session, ui or make_ui(args, clock), bell=args.bell))
+        saved = asyncio.run(run_conversation(session, ui or make_ui(args, clock), bell=args.bell))
     except (KeyboardInterrupt, EOFError, OSError) as stopped:  # OSError: the terminal went away
-        saved = session.save_partial()
-        with contextlib.suppress(OSError):
-            print(messages.text("tutor.goodbye_saved" if saved else "tutor.goodbye_unsaved"))
+        _goodbye(session.save_partial())
         return EXIT_CODES.get(type(stopped), 1)
     finally:
         store.close()
+    if saved is not None:  # input ended at a question
+        _goodbye(saved)
     return 0
+
+
+def _goodbye(saved: bool) -> None:
+    with contextlib.suppress(OSError):
+        print(messages.text("tutor.goodbye_saved" if saved else "tutor.goodbye_unsaved"))
 
 
 def history(args: argparse.Namespace, clock: Clock) -> int:

@@ -46,8 +46,11 @@ async def _play_reply(
     return None
 
 
-async def run_conversation(session: TutorSession, ui: TutorUI, *, bell: bool = False) -> None:
-    """Coach until the engine ends the conversation or input ends (then what was done is saved)."""
+async def run_conversation(
+    session: TutorSession, ui: TutorUI, *, bell: bool = False
+) -> bool | None:
+    """Coach until the engine ends the conversation (returns None) or input ends: then what was
+    done is saved, and the result says whether saving worked."""
     replies = session.start()
     for earlier in replies[:-1]:
         await _play_reply(earlier, ui, show_question=False, bell=bell)
@@ -58,13 +61,12 @@ async def run_conversation(session: TutorSession, ui: TutorUI, *, bell: bool = F
             reply = session.feed(interrupted)
             continue
         if reply.ended:
-            return
+            return None
         ask = reply.ask
         if ask is None or ask.kind == "continue":
             reply = session.feed(Event(EventKind.CONTINUE))
             continue
         answer = await ui.ask(ask)
         if answer is None:
-            session.save_partial()
-            return
+            return session.save_partial()
         reply = session.feed_text(answer)

@@ -81,6 +81,17 @@ def test_plain_countdown_prints_cues_on_time() -> None:
     assert lines[-1][1] == "Relax. (5 seconds)" and clock.now - 1000.0 == 25.0
 
 
+def test_end_of_input_at_a_question_says_goodbye(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def closed(_prompt: str = "") -> str:
+        raise EOFError
+
+    monkeypatch.setattr("builtins.input", closed)
+    assert main(["--db", str(tmp_path / "p.sqlite3")], clock=FakeClock(day=TODAY)) == 0
+    assert capsys.readouterr().out.rstrip().endswith("Stopped. What you did today is saved.")
+
+
 def test_plain_ask_repeats_on_empty_and_returns_none_at_end_of_input() -> None:
     replies = iter(["", "yes"])
     shown: list[str] = []

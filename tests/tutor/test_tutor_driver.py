@@ -30,7 +30,7 @@ def test_a_whole_routine_takes_exactly_its_planned_time(tmp_path: Path, area: st
     exercises = load_catalog().for_area(area)
     answers = ["no", "no"] + ["ready", "fine"] * len(exercises)
     ui = RecordingUI(answers, clock)
-    asyncio.run(run_conversation(session, ui))
+    assert asyncio.run(run_conversation(session, ui)) is None  # the engine ended it
     planned = sum(exercise_seconds(e, Pacing()) for e in exercises)
     assert clock.slept == planned
     assert session.finished and ui.shown[-1] == "Well done. See you next time!"
@@ -90,7 +90,7 @@ def test_end_of_input_mid_routine_saves_what_was_done(tmp_path: Path) -> None:
     clock = FakeClock()
     session = _session(tmp_path, clock, area="neck")
     ui = RecordingUI(["no", "no", "ready"], clock)  # then input ends at the check-in
-    asyncio.run(run_conversation(session, ui))
+    assert asyncio.run(run_conversation(session, ui)) is True  # saved
     profile = session.store.load(session.user_id)
     assert profile is not None
     (record,) = profile.sessions
