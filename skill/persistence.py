@@ -6,6 +6,9 @@ fails the response: SafeStore logs and carries on.
 
 A profile is read from the database once per Alexa session and worker, then kept in step with the
 session's own effects: a year of daily sessions is hundreds of rows, too many to load every turn.
+Each turn checks the user's revision token (one primary-key lookup) before trusting that copy, so a
+change made by another server behind the load balancer (a finished session, "delete my data") is
+seen on the very next turn.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -51,29 +55,41 @@ def _today(envelope: RequestEnvelope) -> Any:
     return (timestamp or datetime.now(UTC)).date()
 
 
+@dataclass(frozen=True, slots=True)
+class Cached:
+    """A profile as of one revision of the user's row (None: no row)."""
+
+    revision: str | None
+    profile: Profile | None
+
+
 class SessionProfiles:
     """A small LRU of profiles by (session, user), each forgotten after the session's lifetime."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self.clock = clock
-        self._items: OrderedDict[tuple[str, str], tuple[float, Profile | None]] = OrderedDict()
+        self._items: OrderedDict[tuple[str, str], tuple[float, Cached]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[str, str]) -> tuple[bool, Profile | None]:
+    def get(self, key: tuple[str, str]) -> Cached | None:
         with self._lock:
             found = self._items.get(key)
             if found is None or self.clock() - found[0] > SESSION_TTL_SECONDS:
                 self._items.pop(key, None)
-                return False, None
+                return None
             self._items.move_to_end(key)
-            return True, found[1]
+            return found[1]
 
-    def put(self, key: tuple[str, str], profile: Profile | None) -> None:
+    def put(self, key: tuple[str, str], cached: Cached) -> None:
         with self._lock:
-            self._items[key] = (self.clock(), profile)
+            self._items[key] = (self.clock(), cached)
             self._items.move_to_end(key)
             while len(self._items) > CACHED_SESSIONS:
                 self._items.popitem(last=False)
+
+    def forget(self, key: tuple[str, str]) -> None:
+        with self._lock:
+            self._items.pop(key, None)
 
 
 def _session_id(envelope: RequestEnvelope) -> str | None:
@@ -88,14 +104,19 @@ class ProfilePersistenceAdapter(AbstractPersistenceAdapter):
         self.profiles = profiles or SessionProfiles()
 
     def _profile(self, envelope: RequestEnvelope, user: str) -> Profile | None:
+        """The cached copy while the user's revision is unchanged, else a fresh load."""
         session = _session_id(envelope)
-        if session is not None:
-            cached, profile = self.profiles.get((session, user))
-            if cached:
-                return profile
+        cached = self.profiles.get((session, user)) if session is not None else None
+        if cached is not None:
+            revision = self.store.revision(user)
+            if not self.store.healthy:  # the database is away: this session goes on from memory
+                return cached.profile
+            if revision == cached.revision:
+                return cached.profile
+        revision = self.store.revision(user)
         profile = self.store.load(user)
         if session is not None and self.store.healthy:
-            self.profiles.put((session, user), profile)
+            self.profiles.put((session, user), Cached(revision, profile))
         return profile
 
     def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
@@ -116,11 +137,16 @@ class ProfilePersistenceAdapter(AbstractPersistenceAdapter):
             log.warning("not saving malformed effects: %s", error)
             return
         user, today = user_key(user_id), _today(request_envelope)
-        self.store.apply(user, effects, today)
         session = _session_id(request_envelope)
-        if session is not None:
-            current = self._profile(request_envelope, user)
-            self.profiles.put((session, user), apply_effects(current, effects, today))
+        before = self.profiles.get((session, user)) if session is not None else None
+        saved, revision = self.store.apply_tracked(user, effects, today)
+        if session is None:
+            return
+        if saved and before is not None:
+            after = apply_effects(before.profile, effects, today)
+            self.profiles.put((session, user), Cached(revision, after))
+        else:  # unknown starting point, or not saved: read the database again next turn
+            self.profiles.forget((session, user))
 
     def delete_attributes(self, request_envelope: RequestEnvelope) -> None:
         user_id = _user_id(request_envelope)
@@ -128,4 +154,4 @@ class ProfilePersistenceAdapter(AbstractPersistenceAdapter):
             self.store.delete(user_key(user_id))
             session = _session_id(request_envelope)
             if session is not None:
-                self.profiles.put((session, user_key(user_id)), None)
+                self.profiles.forget((session, user_key(user_id)))

@@ -7,8 +7,9 @@ their session: every failure becomes one log line and a harmless answer.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
+from typing import TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -17,7 +18,10 @@ from shared.reply import Effect
 from shared.storage.store import ProfileStore, SchemaError
 
 log = logging.getLogger(__name__)
-FAILURES = (SQLAlchemyError, OSError, SchemaError, ValueError)
+# What a database can throw at us: driver and pool errors (wrapped by SQLAlchemy), a file system
+# that refuses the SQLite file, a schema from the future, a driver that is not installed, bad data.
+FAILURES = (SQLAlchemyError, OSError, SchemaError, ImportError, ValueError)
+T = TypeVar("T")
 
 
 class SafeStore:
@@ -29,54 +33,55 @@ class SafeStore:
         self.healthy = store is not None
 
     @classmethod
-    def open(cls, url: str | None = None, *, timeout: float = 2.0) -> SafeStore:
+    def open(
+        cls, url: str | None = None, *, timeout: float = 2.0, logger: logging.Logger = log
+    ) -> SafeStore:
+        """Open the store, or a SafeStore that saves nothing (and says so once) when it cannot."""
         try:
-            return cls(ProfileStore.open(url, timeout=timeout))
+            return cls(ProfileStore.open(url, timeout=timeout), logger)
         except FAILURES as error:
-            log.warning("progress will not be saved: cannot open the database (%s)", _brief(error))
-            return cls(None)
+            reason = brief(error)
+            logger.warning("progress will not be saved: cannot open the database (%s)", reason)
+            return cls(None, logger)
 
-    def _failed(self, action: str, error: Exception) -> None:
-        self.healthy = False
-        self.log.warning("progress not %s: database error (%s)", action, _brief(error))
+    def _run(self, action: str, call: Callable[[ProfileStore], T]) -> tuple[bool, T | None]:
+        """(True, result) when the database answered; (False, None), logged, when it failed."""
+        if self.store is None:
+            return False, None
+        try:
+            result = call(self.store)
+        except FAILURES as error:
+            self.healthy = False
+            self.log.warning("progress not %s: database error (%s)", action, brief(error))
+            return False, None
+        self.healthy = True
+        return True, result
 
     def load(self, user_id: str) -> Profile | None:
-        if self.store is None:
-            return None
-        try:
-            profile = self.store.load(user_id)
-        except FAILURES as error:
-            self._failed("loaded", error)
-            return None
-        self.healthy = True
-        return profile
+        return self._run("loaded", lambda store: store.load(user_id))[1]
+
+    def revision(self, user_id: str) -> str | None:
+        """The user's revision token; None for no user or a failure (then `healthy` is False)."""
+        return self._run("checked", lambda store: store.revision(user_id))[1]
 
     def apply(self, user_id: str, effects: Iterable[Effect], today: date) -> bool:
         """True when saved; False (logged) when the database failed or none is configured."""
-        if self.store is None:
-            return False
-        try:
-            self.store.apply(user_id, effects, today)
-        except FAILURES as error:
-            self._failed("saved", error)
-            return False
-        self.healthy = True
-        return True
+        return self.apply_tracked(user_id, effects, today)[0]
+
+    def apply_tracked(
+        self, user_id: str, effects: Iterable[Effect], today: date
+    ) -> tuple[bool, str | None]:
+        """apply(), also returning the user's new revision (see ProfileStore.apply)."""
+        return self._run("saved", lambda store: store.apply(user_id, effects, today))
 
     def delete(self, user_id: str) -> bool:
-        if self.store is None:
-            return False
-        try:
-            self.store.delete(user_id)
-        except FAILURES as error:
-            self._failed("deleted", error)
-            return False
-        return True
+        return self._run("deleted", lambda store: store.delete(user_id))[0]
 
     def close(self) -> None:
         if self.store is not None:
             self.store.close()
 
 
-def _brief(error: Exception) -> str:
+def brief(error: BaseException) -> str:
+    """The first line of an error: enough for a log line, without a driver's whole dump."""
     return str(error).splitlines()[0][:200] if str(error) else type(error).__name__

@@ -2,6 +2,8 @@
 
 Each migration is applied once, in order, in the same transaction that records the new version, so
 a server never sees half a schema; a database newer than this code is refused instead of misread.
+Migrations spell out the schema of their own version (never today's `users`/`sessions` tables),
+so a database created long ago and one created today end up identical.
 """
 
 from __future__ import annotations
@@ -22,9 +24,12 @@ from sqlalchemy import (
     Table,
     Text,
     func,
+    inspect,
     select,
     text,
 )
+
+MIGRATION_LOCK_ID = 72010301  # a PostgreSQL advisory lock: one migrating server at a time
 
 metadata = MetaData()
 
@@ -37,6 +42,7 @@ users = Table(
     Column("screened_on", Date, nullable=True),
     Column("created_at", DateTime, nullable=False, server_default=func.current_timestamp()),
     Column("updated_at", DateTime, nullable=False, server_default=func.current_timestamp()),
+    Column("revision", String(32), nullable=True),  # new random token on every change (v3)
 )
 
 sessions = Table(
@@ -57,8 +63,32 @@ SESSIONS_BY_USER_DAY = Index("sessions_user_day", sessions.c.user_id, sessions.c
 
 
 def _v1_tables(connection: Connection) -> None:
-    users.create(connection, checkfirst=True)
-    sessions.create(connection, checkfirst=True)
+    """Version 1 as it was first released: users and their sessions."""
+    v1 = MetaData()
+    Table(
+        "users",
+        v1,
+        Column("user_id", String(128), primary_key=True),
+        Column("hold_seconds", Integer, nullable=True),
+        Column("reps", Integer, nullable=True),
+        Column("screened_on", Date, nullable=True),
+        Column("created_at", DateTime, nullable=False, server_default=func.current_timestamp()),
+        Column("updated_at", DateTime, nullable=False, server_default=func.current_timestamp()),
+    )
+    Table(
+        "sessions",
+        v1,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column(
+            "user_id", String(128), ForeignKey("users.user_id", ondelete="CASCADE"), nullable=False
+        ),
+        Column("day", Date, nullable=False),
+        Column("area", String(16), nullable=False),
+        Column("stretches", Text, nullable=False),
+        Column("pain_reports", Integer, nullable=False),
+        Column("completed", Boolean, nullable=False),
+    )
+    v1.create_all(connection, checkfirst=True)
 
 
 def _v2_session_index(connection: Connection) -> None:
@@ -66,7 +96,20 @@ def _v2_session_index(connection: Connection) -> None:
     SESSIONS_BY_USER_DAY.create(connection, checkfirst=True)
 
 
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1_tables, _v2_session_index)
+def _v3_user_revision(connection: Connection) -> None:
+    """A token that changes with every write, so a server can tell in one primary-key lookup
+    whether the profile it holds is still current (another server may have changed it).
+    Safe to run again on a table that has the column (a schema_version rolled back by hand)."""
+    if "revision" not in {column["name"] for column in inspect(connection).get_columns("users")}:
+        connection.execute(text("ALTER TABLE users ADD COLUMN revision VARCHAR(32)"))
+    connection.execute(text("UPDATE users SET revision = 'v3'"))  # differs from "no user"
+
+
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
+    _v1_tables,
+    _v2_session_index,
+    _v3_user_revision,
+)
 LATEST_VERSION = len(MIGRATIONS)
 
 
@@ -81,8 +124,8 @@ def current_version(connection: Connection) -> int:
 
 def migrate(connection: Connection, target: int = LATEST_VERSION) -> int:
     """Bring the schema to `target` inside the caller's transaction; returns the version reached."""
-    if connection.dialect.name == "postgresql":  # one migrating server at a time
-        connection.execute(text("SELECT pg_advisory_xact_lock(72010301)"))
+    if connection.dialect.name == "postgresql":
+        connection.execute(text(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_ID})"))
     version = current_version(connection)
     if version > LATEST_VERSION:
         raise SchemaError(

@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 import os
 import time
+import uuid
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import platformdirs
-from sqlalchemy import Connection, Engine, create_engine, delete, event, select
+from sqlalchemy import Connection, Engine, create_engine, delete, event, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
@@ -27,6 +28,7 @@ from shared.storage.schema import SchemaError, migrate, sessions, users
 
 MAX_SESSIONS_LOADED = 400
 MIGRATION_ATTEMPTS = 5
+SQLITE_BEGIN = "backstretch_sqlite_begin"  # execution option: how a SQLite transaction begins
 
 __all__ = ["ProfileStore", "SchemaError", "database_url", "default_sqlite_path"]
 
@@ -60,6 +62,13 @@ def _sqlite_engine(url: str, timeout: float) -> Engine:
         cursor.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+        # pysqlite opens transactions only before INSERT/UPDATE/DELETE, so a migration's
+        # CREATE/ALTER would commit on its own; SQLAlchemy's begin event emits BEGIN instead.
+        connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        connection.exec_driver_sql(connection.get_execution_options().get(SQLITE_BEGIN, "BEGIN"))
 
     return engine
 
@@ -70,8 +79,14 @@ def _postgres_engine(url: str, timeout: float) -> Engine:
         o for o in (parsed.query.get("options"), f"-c statement_timeout={int(timeout * 1000)}") if o
     )
     parsed = parsed.difference_update_query(["options"])
-    connect_args = {"connect_timeout": max(1, int(timeout)), "options": options}
-    return create_engine(parsed, connect_args=connect_args, pool_pre_ping=True, pool_size=5)
+    connect_args = {"connect_timeout": max(1, round(timeout)), "options": options}
+    return create_engine(
+        parsed,
+        connect_args=connect_args,
+        pool_pre_ping=True,  # a server restarted since the last request costs no failed answer
+        pool_size=5,
+        pool_timeout=timeout,  # all connections busy: give up like a slow statement would
+    )
 
 
 def _insert(connection: Connection, table: Any) -> Any:
@@ -95,7 +110,13 @@ class ProfileStore:
         the loser's statements fail, and a retry then finds the schema the winner made."""
         for attempt in range(MIGRATION_ATTEMPTS):
             try:
-                with self.engine.begin() as connection:
+                # IMMEDIATE: take SQLite's write lock before reading the version, so two
+                # starting workers queue up (busy_timeout) instead of failing on a stale read.
+                options = {SQLITE_BEGIN: "BEGIN IMMEDIATE"}
+                with (
+                    self.engine.connect().execution_options(**options) as connection,
+                    connection.begin(),
+                ):
                     migrate(connection)
                 return
             except (OperationalError, ProgrammingError, IntegrityError):
@@ -130,42 +151,54 @@ class ProfileStore:
         )
 
     def count_sessions(self, user_id: str) -> int:
+        """Every stored session of the user (load() returns only the latest)."""
         with self.engine.connect() as connection:
-            rows = connection.execute(select(sessions.c.id).where(sessions.c.user_id == user_id))
-            return len(rows.all())
+            count = select(func.count()).select_from(sessions).where(sessions.c.user_id == user_id)
+            return connection.execute(count).scalar_one()
 
-    def apply(self, user_id: str, effects: Iterable[Effect], today: date) -> None:
-        """All of one reply's effects for a user, atomically."""
+    def revision(self, user_id: str) -> str | None:
+        """The token of the user's last change (None: no such user); one primary-key lookup, so a
+        server can check a profile it holds before trusting it."""
+        with self.engine.connect() as connection:
+            query = select(users.c.revision).where(users.c.user_id == user_id)
+            return connection.execute(query).scalar_one_or_none()
+
+    def apply(self, user_id: str, effects: Iterable[Effect], today: date) -> str | None:
+        """All of one reply's effects for a user, atomically. Returns the user's new revision
+        (None when nothing changed or the profile was deleted)."""
         effects = list(effects)
         if not effects:
-            return
+            return None
+        revision: str | None = None
         with self.engine.begin() as connection:
             for effect in effects:
-                self._apply_one(connection, user_id, effect, today)
+                revision = self._apply_one(connection, user_id, effect, today)
+        return revision
 
-    def _apply_one(self, connection: Connection, user_id: str, effect: Effect, today: date) -> None:
+    def _apply_one(
+        self, connection: Connection, user_id: str, effect: Effect, today: date
+    ) -> str | None:
         if isinstance(effect, DeleteProfile):
-            connection.execute(delete(sessions).where(sessions.c.user_id == user_id))
+            # The user's row first, as every other change locks it first: no lock-order deadlock.
             connection.execute(delete(users).where(users.c.user_id == user_id))
-            return
-        now = datetime.now()
-        changes: dict[str, Any] = {}
+            connection.execute(delete(sessions).where(sessions.c.user_id == user_id))
+            return None
+        now = datetime.now(UTC).replace(tzinfo=None)  # naive UTC: portable DateTime columns
+        changes: dict[str, Any] = {"updated_at": now, "revision": uuid.uuid4().hex}
         if isinstance(effect, SavePreferences):
-            changes = {"hold_seconds": effect.hold_seconds, "reps": effect.reps}
+            changes |= {"hold_seconds": effect.hold_seconds, "reps": effect.reps}
         elif isinstance(effect, MarkScreened):
-            changes = {"screened_on": today}
-        upsert = _insert(connection, users).values(user_id=user_id, updated_at=now, **changes)
-        if changes:
-            upsert = upsert.on_conflict_do_update(
-                index_elements=[users.c.user_id], set_={**changes, "updated_at": now}
-            )
-        else:
-            upsert = upsert.on_conflict_do_nothing(index_elements=[users.c.user_id])
-        connection.execute(upsert)
+            changes |= {"screened_on": today}
+        upsert = _insert(connection, users).values(user_id=user_id, created_at=now, **changes)
+        connection.execute(
+            upsert.on_conflict_do_update(index_elements=[users.c.user_id], set_=changes)
+        )
         if isinstance(effect, RecordSession):
             connection.execute(sessions.insert().values(user_id=user_id, **_row(effect.record)))
+        return str(changes["revision"])
 
     def delete(self, user_id: str) -> None:
+        """Forget the user and every session of theirs (the day is irrelevant to a deletion)."""
         self.apply(user_id, [DeleteProfile()], date.today())
 
     def close(self) -> None:
