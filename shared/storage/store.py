@@ -106,23 +106,21 @@ class ProfileStore:
             raise
 
     def _migrate(self) -> None:
-        """Bring the schema up to date. Several workers starting together may race to create it;
-        the loser's statements fail, and a retry then finds the schema the winner made."""
-        for attempt in range(MIGRATION_ATTEMPTS):
-            try:
-                # IMMEDIATE: take SQLite's write lock before reading the version, so two
-                # starting workers queue up (busy_timeout) instead of failing on a stale read.
-                options = {SQLITE_BEGIN: "BEGIN IMMEDIATE"}
-                with (
-                    self.engine.connect().execution_options(**options) as connection,
-                    connection.begin(),
-                ):
-                    migrate(connection)
-                return
-            except (OperationalError, ProgrammingError, IntegrityError):
-                if attempt == MIGRATION_ATTEMPTS - 1:
-                    raise
-                time.sleep(0.05 * (attempt + 1))
+        """Bring the schema up to date. Migrations are serialised (PostgreSQL: an advisory lock;
+        SQLite: BEGIN IMMEDIATE waits up to busy_timeout for the write lock); a worker that still
+        collides with another one retries. A server that is down or silent fails once, at
+        connecting, within the timeout: it is never retried here."""
+        options = {SQLITE_BEGIN: "BEGIN IMMEDIATE"}
+        with self.engine.connect().execution_options(**options) as connection:
+            for attempt in range(MIGRATION_ATTEMPTS):
+                try:
+                    with connection.begin():
+                        migrate(connection)
+                    return
+                except (OperationalError, ProgrammingError, IntegrityError):
+                    if attempt == MIGRATION_ATTEMPTS - 1 or connection.invalidated:
+                        raise
+                    time.sleep(0.05 * (attempt + 1))
 
     @classmethod
     def open(cls, url: str | None = None, *, timeout: float = 2.0) -> ProfileStore:
