@@ -7,6 +7,7 @@ or quit. Input and output are injectable, so tests drive it with a pipe and a du
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from prompt_toolkit import PromptSession
@@ -31,7 +32,9 @@ from tutor.style import build_style, color_depth
 from tutor.toolbar import hold_toolbar
 
 BAR_WIDTH = 40
-REFRESH_SECONDS = 0.1
+# Redraws per real second while counting. A power of two keeps fake-clock sums exact in tests.
+REFRESHES_PER_SECOND = 8
+PAUSED_POLL_SECONDS = 0.25
 
 
 class HoldScreen:
@@ -118,11 +121,20 @@ class HoldScreen:
     # -- running --------------------------------------------------------------------------------
 
     def _next_wait(self) -> float:
+        """Real seconds until the next redraw, cue or the end, whichever comes first.
+
+        Redraws fall on a grid of coach time, so a wake-up is always aimed at an exact moment
+        computed from the start: late wake-ups never add up.
+        """
+        if self.countdown.paused:
+            return PAUSED_POLL_SECONDS  # only a key changes the screen now
         now = self.clock.monotonic()
-        upcoming = [at for at in self.cues if at not in self.countdown.fired] + [self.step.seconds]
-        target = min(at for at in upcoming if at >= self.countdown.elapsed(now) - 1e-9)
-        until = self.countdown.real_seconds_until(target, now)
-        return min(REFRESH_SECONDS, until)
+        elapsed = self.countdown.elapsed(now)
+        step = max(1.0, self.countdown.speed) / REFRESHES_PER_SECOND
+        redraw = (math.floor(elapsed / step + 1e-9) + 1) * step
+        cues = [at for at in self.cues if at not in self.countdown.fired and at > elapsed]
+        target = min([*cues, redraw, self.step.seconds])
+        return self.countdown.real_seconds_until(target, now)
 
     async def _tick(self) -> None:
         """Fire cues when due and end the hold on time; any error ends the screen with it."""

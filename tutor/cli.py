@@ -23,6 +23,7 @@ from tutor.driver import TutorUI, run_conversation
 from tutor.history import history_lines
 from tutor.plain import PlainUI
 from tutor.session import Preferences, TutorSession
+from tutor.signals import ClosingSignals, TerminalClosed
 from tutor.style import no_color
 
 
@@ -105,16 +106,25 @@ def coach(args: argparse.Namespace, clock: Clock, ui: TutorUI | None = None) -> 
     store = _store(args)
     prefs = Preferences(area=args.area, hold=args.hold, reps=args.reps)
     session = TutorSession(store, clock.today(), user=args.profile, preferences=prefs)
-    try:
-        saved = asyncio.run(run_conversation(session, ui or make_ui(args, clock), bell=args.bell))
-    except (KeyboardInterrupt, EOFError, OSError) as stopped:  # OSError: the terminal went away
-        _goodbye(session.save_partial())
-        return EXIT_CODES.get(type(stopped), 1)
-    finally:
-        store.close()
+    with ClosingSignals() as closing:  # a closed terminal must reach the save below, not kill us
+        try:
+            conversation = run_conversation(session, ui or make_ui(args, clock), bell=args.bell)
+            saved = asyncio.run(closing.watch(conversation))
+        except (KeyboardInterrupt, EOFError, OSError) as stopped:  # OSError: the terminal is gone
+            _goodbye(session.save_partial())
+            return _exit_code(stopped)
+        finally:
+            store.close()
     if saved is not None:  # input ended at a question
         _goodbye(saved)
     return 0
+
+
+def _exit_code(stopped: BaseException) -> int:
+    """0 for Ctrl-D, 130 for Ctrl-C, 128 + the signal for a hang-up or a kill, 1 otherwise."""
+    if isinstance(stopped, TerminalClosed):
+        return stopped.exit_code
+    return EXIT_CODES.get(type(stopped), 1)
 
 
 def _goodbye(saved: bool) -> None:
