@@ -6,8 +6,12 @@ import asyncio
 from collections.abc import Callable
 from datetime import date
 
+from prompt_toolkit.input.base import PipeInput
+from prompt_toolkit.output import DummyOutput
+
 from shared.events import Event
 from shared.reply import Ask, Hold, Rest
+from tutor.app import TerminalUI
 from tutor.clock import FakeClock
 
 
@@ -65,3 +69,25 @@ class RecordingUI:
             return self.keys[index]
         await self.clock.sleep(step.seconds)
         return None
+
+
+class PipedTerminalUI(TerminalUI):
+    """The real full-screen UI reading a pipe: each scripted answer is typed when its question is
+    asked (typed earlier, the hold screens would read it as keys); Ctrl-D when the script ends."""
+
+    def __init__(self, answers: list[str], clock: FakeClock, pipe: PipeInput) -> None:
+        self.answers = list(answers)
+        self.pipe = pipe
+        self.shown: list[str] = []
+        self.questions: list[Ask] = []
+        self.played: list[Hold | Rest] = []
+        super().__init__(clock, input=pipe, output=DummyOutput(), write=self.shown.append)
+
+    async def ask(self, ask: Ask) -> str | None:
+        self.questions.append(ask)
+        self.pipe.send_text(f"{self.answers.pop(0)}\r" if self.answers else "\x04")
+        return await super().ask(ask)
+
+    async def play(self, step: Hold | Rest) -> Event | None:
+        self.played.append(step)
+        return await super().play(step)
