@@ -1,0 +1,135 @@
+"""Effects as JSON: every effect type round-trips; malformed entries are refused, named."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from storage_helpers import TODAY, record
+
+from shared.profile import SessionRecord
+from shared.reply import DeleteProfile, Effect, MarkScreened, RecordSession, SavePreferences
+from shared.storage.codec import (
+    effect_from_json,
+    effect_to_json,
+    effects_from_json,
+    effects_to_json,
+)
+
+EVERY_EFFECT: list[Effect] = [
+    RecordSession(record(3, "lower_back", 2, stretches=("knee_to_chest", "cat_cow"))),
+    RecordSession(SessionRecord(TODAY, "both", (), 0, False)),
+    SavePreferences(30, 4),
+    MarkScreened(),
+    DeleteProfile(),
+]
+
+
+@pytest.mark.parametrize("effect", EVERY_EFFECT, ids=lambda e: type(e).__name__)
+def test_each_effect_round_trips_through_json_text(effect: Effect) -> None:
+    encoded = effect_to_json(effect)
+    assert isinstance(encoded["type"], str)
+    assert effect_from_json(json.loads(json.dumps(encoded))) == effect
+
+
+def test_a_list_of_effects_round_trips_in_order() -> None:
+    encoded = effects_to_json(EVERY_EFFECT)
+    assert [item["type"] for item in encoded] == [
+        "record_session",
+        "record_session",
+        "save_preferences",
+        "mark_screened",
+        "delete_profile",
+    ]
+    assert effects_from_json(json.loads(json.dumps(encoded))) == EVERY_EFFECT
+    assert effects_from_json(tuple(encoded)) == EVERY_EFFECT
+    assert effects_to_json([]) == [] and effects_from_json([]) == []
+
+
+def test_the_json_form_is_stable() -> None:
+    """What travels in session attributes between deployments must not change shape."""
+    assert effects_to_json([SavePreferences(25, 6), MarkScreened(), DeleteProfile()]) == [
+        {"type": "save_preferences", "hold_seconds": 25, "reps": 6},
+        {"type": "mark_screened"},
+        {"type": "delete_profile"},
+    ]
+    assert effect_to_json(RecordSession(record(0, "neck", 1))) == {
+        "type": "record_session",
+        "record": {
+            "day": TODAY.isoformat(),
+            "area": "neck",
+            "stretches": ["neck_flexion", "lateral_flexion"],
+            "pain_reports": 1,
+            "completed": True,
+        },
+    }
+
+
+def test_an_unknown_effect_object_cannot_be_encoded() -> None:
+    with pytest.raises(TypeError, match="no JSON form"):
+        effect_to_json("not an effect")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("data", [{"type": "mark_screened"}, "mark_screened", None, 3])
+def test_effects_must_be_a_list(data: Any) -> None:
+    with pytest.raises(ValueError, match="effects must be a list"):
+        effects_from_json(data)
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"type": "explode"}, "unknown effect 'explode'"),
+        ({"kind": "mark_screened"}, "unknown effect None"),
+        ({"type": "save_preferences"}, "malformed effect .*save_preferences"),
+        ({"type": "save_preferences", "hold_seconds": 30}, "malformed effect .*'reps'"),
+        (
+            {"type": "save_preferences", "hold_seconds": None, "reps": 2},
+            "malformed effect .*hold_seconds",
+        ),
+        ({"type": "record_session"}, "malformed effect .*record_session"),
+        ({"type": "record_session", "record": "x"}, "malformed effect .*'record': 'x'"),
+        ({"type": "record_session", "record": {"area": "neck"}}, "malformed effect .*'day'"),
+        ({"type": "record_session", "record": None}, "malformed effect .*'record': None"),
+    ],
+)
+def test_malformed_entries_raise_value_error_naming_them(entry: Any, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        effect_from_json(entry)
+    good = effects_to_json([MarkScreened()])
+    with pytest.raises(ValueError, match=message):  # one bad entry refuses the whole list
+        effects_from_json([*good, entry, *good])
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        {"type": "save_preferences", "hold_seconds": "abc", "reps": 3},
+        {"type": "record_session", "record": {"day": "yesterday", "area": "neck"}},
+        {
+            "type": "record_session",
+            "record": {"day": "2026-01-01", "area": "n", "pain_reports": "x"},
+        },
+    ],
+    ids=["hold-not-a-number", "day-not-a-date", "pains-not-a-number"],
+)
+def test_a_bad_field_value_is_reported_with_its_entry(entry: dict[str, Any]) -> None:
+    with pytest.raises(ValueError, match="malformed effect"):
+        effect_from_json(entry)
+
+
+def test_an_entry_that_is_not_an_object_is_named() -> None:
+    with pytest.raises(ValueError, match="'oops'"):
+        effects_from_json(["oops"])
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{"stretches": "neck_flexion"}, {"completed": "false"}],
+    ids=["stretches-a-string", "completed-a-string"],
+)
+def test_wrongly_typed_record_fields_are_refused(fields: dict[str, Any]) -> None:
+    entry = {"type": "record_session", "record": {"day": "2026-01-01", "area": "neck", **fields}}
+    with pytest.raises(ValueError, match="malformed effect"):
+        effect_from_json(entry)
