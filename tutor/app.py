@@ -204,12 +204,12 @@ class TerminalUI:
             self.output.flush()
 
     @staticmethod
-    def completer(ask: Ask) -> WordCompleter:
+    def completer(ask: Ask, locale: str = "en-US") -> WordCompleter:
         """Sensible answers for the question on screen, completed with Tab."""
-        return WordCompleter(answer_choices(ask), ignore_case=True, sentence=True)
+        return WordCompleter(answer_choices(ask, locale), ignore_case=True, sentence=True)
 
     async def ask(self, ask: Ask) -> str | None:
-        choices = answer_choices(ask)
+        choices = answer_choices(ask, self.locale)
         self.write(ask.text)
         validator = Validator.from_callable(
             lambda text: bool(text.strip()),
@@ -218,7 +218,7 @@ class TerminalUI:
         try:
             return await self.prompts.prompt_async(
                 messages.text("tutor.prompt", self.locale),
-                completer=self.completer(ask),
+                completer=self.completer(ask, self.locale),
                 validator=validator,
                 bottom_toolbar=messages.text(
                     "tutor.choices_hint", self.locale, choices=", ".join(choices[:4])

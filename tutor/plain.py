@@ -6,6 +6,8 @@ speaks a steady, sparse rhythm instead of a redrawn screen.
 
 from __future__ import annotations
 
+import contextlib
+import sys
 from collections.abc import Callable
 
 from shared import messages
@@ -38,7 +40,10 @@ class PlainUI:
         self.write(text)
 
     def bell(self) -> None:
-        self.write("\a")
+        """The terminal bell alone, without a newline: no blank line for a screen reader to read."""
+        with contextlib.suppress(OSError):
+            sys.stdout.write("\a")
+            sys.stdout.flush()
 
     async def ask(self, ask: Ask) -> str | None:
         self.write(ask.text)

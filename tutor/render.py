@@ -23,25 +23,15 @@ def step_text(step: Step) -> str | None:
     return None
 
 
-def answer_choices(ask: Ask) -> list[str]:
-    """Words worth offering for completion at a question."""
-    by_key = {
-        "screen.question": ["no", "yes"],
-        "area.question": ["neck and shoulders", "lower back", "both"],
-        "usual.question": ["yes", "no", "neck and shoulders", "lower back", "both"],
-        "tips.question": ["yes", "no"],
-        "intro.ready": ["ready", "next", "repeat"],
-        "checkin.question": ["fine", "it hurts", "next"],
-        "pain.offer_next": ["yes", "stop"],
-        "delete.confirm": ["yes", "no"],
-        "pause.prompt": ["resume", "stop"],
-    }
-    common = [
-        "help",
-        "pause",
-        "stop",
-        "how long will it take",
-        "hold for 30 seconds",
-        "what did i do last time",
-    ]
-    return [*by_key.get(ask.key, []), *common]
+def _choice_list(key: str, locale: str) -> list[str]:
+    if not messages.has(key, locale):
+        return []
+    return [choice.strip() for choice in messages.text(key, locale).split("|") if choice.strip()]
+
+
+def answer_choices(ask: Ask, locale: str = "en-US") -> list[str]:
+    """Answers worth offering for completion at a question: its own, then those for any time.
+
+    They live in the message catalog (`tutor.choices.<question key>`), beside the questions."""
+    own = _choice_list(f"tutor.choices.{ask.key}", locale)
+    return [*own, *_choice_list("tutor.choices.anytime", locale)]

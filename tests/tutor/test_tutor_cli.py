@@ -203,3 +203,9 @@ def test_a_closed_terminal_or_end_of_input_mid_hold_saves_and_exits_quietly(
     profile = store.load("local:local")
     store.close()
     assert profile is not None and profile.sessions[0].stretches == ("neck_flexion",)
+
+
+def test_plain_bell_rings_without_an_empty_line(capsys: pytest.CaptureFixture[str]) -> None:
+    shown: list[str] = []
+    PlainUI(FakeClock(), write=shown.append).bell()
+    assert capsys.readouterr().out == "\a" and shown == []
