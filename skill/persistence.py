@@ -139,13 +139,13 @@ class ProfilePersistenceAdapter(AbstractPersistenceAdapter):
         user, today = user_key(user_id), _today(request_envelope)
         session = _session_id(request_envelope)
         before = self.profiles.get((session, user)) if session is not None else None
-        saved, revision = self.store.apply_tracked(user, effects, today)
+        change = self.store.change(user, effects, today)
         if session is None:
             return
-        if saved and before is not None:
+        if change is not None and before is not None and change.before == before.revision:
             after = apply_effects(before.profile, effects, today)
-            self.profiles.put((session, user), Cached(revision, after))
-        else:  # unknown starting point, or not saved: read the database again next turn
+            self.profiles.put((session, user), Cached(change.after, after))
+        else:  # not saved, or someone else wrote in between: read the database again next turn
             self.profiles.forget((session, user))
 
     def delete_attributes(self, request_envelope: RequestEnvelope) -> None:

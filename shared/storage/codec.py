@@ -33,19 +33,45 @@ def effects_to_json(effects: Iterable[Effect]) -> list[dict[str, Any]]:
 
 def effect_from_json(item: Any) -> Effect:
     """Decode one effect; an unknown or malformed entry raises ValueError naming it."""
-    kind = item.get("type") if isinstance(item, dict) else None
+    if not isinstance(item, dict):
+        raise ValueError(f"malformed effect {item!r}: not an object")
+    kind = item.get("type")
     try:
         if kind == "record_session":
-            return RecordSession(SessionRecord.from_dict(item["record"]))
+            return RecordSession(_record(item["record"]))
         if kind == "save_preferences":
-            return SavePreferences(int(item["hold_seconds"]), int(item["reps"]))
+            return SavePreferences(_count(item["hold_seconds"]), _count(item["reps"]))
         if kind == "mark_screened":
             return MarkScreened()
         if kind == "delete_profile":
             return DeleteProfile()
-    except (KeyError, TypeError, AttributeError) as error:
+    except (KeyError, TypeError, AttributeError, ValueError) as error:
         raise ValueError(f"malformed effect {item!r}: {error}") from error
-    raise ValueError(f"unknown effect {kind!r}")
+    raise ValueError(f"unknown effect {kind!r} in {item!r}")
+
+
+def _record(data: Any) -> SessionRecord:
+    """A session record with every field of the type it must have: no guessing from strings."""
+    if not isinstance(data, dict):
+        raise TypeError("the record is not an object")
+    stretches = data.get("stretches", [])
+    if not isinstance(stretches, list | tuple) or not all(isinstance(s, str) for s in stretches):
+        raise TypeError("stretches must be a list of exercise ids")
+    if not isinstance(data["area"], str) or not data["area"]:
+        raise TypeError("area must be a non-empty string")
+    if not isinstance(data.get("completed", False), bool):
+        raise TypeError("completed must be true or false")
+    if not isinstance(data["day"], str):
+        raise TypeError("day must be an ISO date string")
+    _count(data.get("pain_reports", 0), minimum=0)
+    return SessionRecord.from_dict(data)
+
+
+def _count(value: Any, minimum: int = 1) -> int:
+    """A whole number (not a bool, not a string) of at least `minimum`."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ValueError(f"{value!r} is not a whole number of at least {minimum}")
+    return value
 
 
 def effects_from_json(data: Any) -> list[Effect]:

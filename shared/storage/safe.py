@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from shared.profile import Profile
 from shared.reply import Effect
 from shared.storage.store import ProfileStore, SchemaError
+from shared.storage.writes import Change
 
 log = logging.getLogger(__name__)
 # What a database can throw at us: driver and pool errors (wrapped by SQLAlchemy), a file system
@@ -72,7 +73,12 @@ class SafeStore:
         self, user_id: str, effects: Iterable[Effect], today: date
     ) -> tuple[bool, str | None]:
         """apply(), also returning the user's new revision (see ProfileStore.apply)."""
-        return self._run("saved", lambda store: store.apply(user_id, effects, today))
+        change = self.change(user_id, effects, today)
+        return (True, change.after) if change is not None else (False, None)
+
+    def change(self, user_id: str, effects: Iterable[Effect], today: date) -> Change | None:
+        """The user's revisions around the write (see ProfileStore.change); None when not saved."""
+        return self._run("saved", lambda store: store.change(user_id, effects, today))[1]
 
     def delete(self, user_id: str) -> bool:
         return self._run("deleted", lambda store: store.delete(user_id))[0]

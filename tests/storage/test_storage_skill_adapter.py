@@ -165,12 +165,6 @@ def test_another_workers_changes_are_seen_on_the_next_turn(database_url: str) ->
         there.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="adapter bug: save_attributes rebuilds its cached copy from the profile it read "
-    "before the write and tags it with the new revision, so a change another server made "
-    "between this server's read and write is hidden for the rest of the session",
-)
 def test_a_change_made_between_reading_and_saving_is_not_hidden(database_url: str) -> None:
     here, there = SafeStore.open(database_url), SafeStore.open(database_url)
     try:

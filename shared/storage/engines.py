@@ -1,0 +1,77 @@
+"""Engines for the two dialects, and which database a URL, a path or nothing at all means.
+
+Each engine is set up so that no call can hang past the store's timeout and every transaction is
+real (SQLite included), which is what lets the store promise atomic changes and quick failures.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+SQLITE_BEGIN = "backstretch_sqlite_begin"  # execution option: how a SQLite transaction begins
+IMMEDIATE = {SQLITE_BEGIN: "BEGIN IMMEDIATE"}  # take SQLite's write lock at once (busy_timeout)
+
+
+def default_sqlite_path() -> Path:
+    """Where the tutor keeps progress unless told otherwise (the user's data directory)."""
+    return Path(platformdirs.user_data_dir("backstretch")) / "progress.sqlite3"
+
+
+def database_url(url: str | None) -> str:
+    """Explicit url, else DATABASE_URL, else the SQLite file; plain paths become sqlite URLs and
+    postgresql:// uses psycopg 3."""
+    chosen = url or os.environ.get("DATABASE_URL") or str(default_sqlite_path())
+    if chosen.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + chosen.split("://", 1)[1]
+    if "://" not in chosen:
+        return f"sqlite:///{Path(chosen).expanduser().resolve()}"
+    return chosen
+
+
+def sqlite_engine(url: str, timeout: float) -> Engine:
+    """WAL (readers never wait for the writer), busy_timeout, foreign keys, real transactions."""
+    path = make_url(url).database
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": timeout, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(connection: Any, _record: Any) -> None:
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")  # durable in WAL mode but for a power cut
+        cursor.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+        # pysqlite opens transactions only before INSERT/UPDATE/DELETE, so a migration's
+        # CREATE/ALTER would commit on its own; SQLAlchemy's begin event emits BEGIN instead.
+        connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        connection.exec_driver_sql(connection.get_execution_options().get(SQLITE_BEGIN, "BEGIN"))
+
+    return engine
+
+
+def postgres_engine(url: str, timeout: float) -> Engine:
+    """Every limit follows `timeout`: connecting, each statement, waiting for a free connection."""
+    parsed = make_url(url)
+    options = " ".join(
+        o for o in (parsed.query.get("options"), f"-c statement_timeout={int(timeout * 1000)}") if o
+    )
+    parsed = parsed.difference_update_query(["options"])
+    connect_args = {"connect_timeout": max(1, round(timeout)), "options": options}
+    return create_engine(
+        parsed,
+        connect_args=connect_args,
+        pool_pre_ping=True,  # a server restarted since the last request costs no failed answer
+        pool_size=5,
+        pool_timeout=timeout,  # all connections busy: give up like a slow statement would
+    )
