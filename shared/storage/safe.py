@@ -7,6 +7,8 @@ their session: every failure becomes one log line and a harmless answer.
 from __future__ import annotations
 
 import logging
+import sqlite3
+import sys
 from collections.abc import Callable, Iterable
 from datetime import date
 from typing import TypeVar
@@ -19,9 +21,22 @@ from shared.storage.store import ProfileStore, SchemaError
 from shared.storage.writes import Change
 
 log = logging.getLogger(__name__)
+
+
 # What a database can throw at us: driver and pool errors (wrapped by SQLAlchemy), a file system
-# that refuses the SQLite file, a schema from the future, a driver that is not installed, bad data.
+# that refuses the SQLite file, a schema from the future, a missing driver, bad data.
 FAILURES = (SQLAlchemyError, OSError, SchemaError, ImportError, ValueError)
+
+
+def is_database_failure(error: Exception) -> bool:
+    """FAILURES, or a driver's own error: SQLAlchemy wraps those, except when raised in an event
+    hook, and they must not fail a conversation either. psycopg is looked up, not imported: if
+    it was never loaded, it cannot have failed (and SQLite-only users do not pay its import)."""
+    psycopg = sys.modules.get("psycopg")
+    drivers = (sqlite3.Error, psycopg.Error) if psycopg is not None else (sqlite3.Error,)
+    return isinstance(error, FAILURES + drivers)
+
+
 T = TypeVar("T")
 
 
@@ -40,7 +55,9 @@ class SafeStore:
         """Open the store, or a SafeStore that saves nothing (and says so once) when it cannot."""
         try:
             return cls(ProfileStore.open(url, timeout=timeout), logger)
-        except FAILURES as error:
+        except Exception as error:
+            if not is_database_failure(error):
+                raise
             reason = brief(error)
             logger.warning("progress will not be saved: cannot open the database (%s)", reason)
             return cls(None, logger)
@@ -51,7 +68,9 @@ class SafeStore:
             return False, None
         try:
             result = call(self.store)
-        except FAILURES as error:
+        except Exception as error:
+            if not is_database_failure(error):
+                raise  # a bug of ours: let the front end's own last resort deal with it
             self.healthy = False
             self.log.warning("progress not %s: database error (%s)", action, brief(error))
             return False, None

@@ -21,6 +21,9 @@ from shared.profile import SessionRecord
 from shared.reply import DeleteProfile, Effect, MarkScreened, RecordSession, SavePreferences
 from shared.storage.schema import sessions, users
 
+LOCK_ATTEMPTS = 5
+UNKNOWN = "unknown"  # a revision no write ever produces (they are uuid4 hex strings)
+
 
 @dataclass(frozen=True, slots=True)
 class Change:
@@ -51,16 +54,18 @@ def _insert(connection: Connection, table: Any) -> Any:
 def _lock_user(connection: Connection, user_id: str) -> str | None:
     """The user's revision, with their row locked until commit (PostgreSQL: FOR UPDATE; SQLite:
     the whole database is, since BEGIN IMMEDIATE). A missing row is created bare and locked, so
-    even two servers writing a new user's first change learn of each other."""
+    even two servers writing a new user's first change learn of each other. Should other servers
+    keep creating and deleting the row under us, the answer is UNKNOWN, which matches no copy."""
     query = select(users.c.revision).where(users.c.user_id == user_id).with_for_update()
-    found = connection.execute(query).first()
-    if found is not None:
-        return found.revision
     bare = _insert(connection, users).values(user_id=user_id, created_at=_now(), updated_at=_now())
-    created = connection.execute(bare.on_conflict_do_nothing(index_elements=[users.c.user_id]))
-    if created.rowcount == 1:
-        return None
-    return connection.execute(query).scalar_one()  # another server created it a moment ago
+    for _ in range(LOCK_ATTEMPTS):
+        found = connection.execute(query).first()
+        if found is not None:
+            return found.revision
+        created = connection.execute(bare.on_conflict_do_nothing(index_elements=[users.c.user_id]))
+        if created.rowcount == 1:
+            return None
+    return UNKNOWN
 
 
 def _write_one(connection: Connection, user_id: str, effect: Effect, today: date) -> str | None:
@@ -68,6 +73,8 @@ def _write_one(connection: Connection, user_id: str, effect: Effect, today: date
         connection.execute(delete(users).where(users.c.user_id == user_id))
         connection.execute(delete(sessions).where(sessions.c.user_id == user_id))
         return None
+    if not isinstance(effect, RecordSession | SavePreferences | MarkScreened):
+        raise TypeError(f"the store cannot apply {effect!r}")
     now = _now()
     changes: dict[str, Any] = {"updated_at": now, "revision": uuid.uuid4().hex}
     if isinstance(effect, SavePreferences):
