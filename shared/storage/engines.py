@@ -7,6 +7,8 @@ real (SQLite included), which is what lets the store promise atomic changes and 
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,8 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 SQLITE_BEGIN = "backstretch_sqlite_begin"  # execution option: how a SQLite transaction begins
-IMMEDIATE = {SQLITE_BEGIN: "BEGIN IMMEDIATE"}  # take SQLite's write lock at once (busy_timeout)
+IMMEDIATE = {SQLITE_BEGIN: "BEGIN IMMEDIATE"}
+WAL_ATTEMPTS = 10  # take SQLite's write lock at once (busy_timeout)
 
 
 def default_sqlite_path() -> Path:
@@ -44,9 +47,9 @@ def sqlite_engine(url: str, timeout: float) -> Engine:
     @event.listens_for(engine, "connect")
     def _pragmas(connection: Any, _record: Any) -> None:
         cursor = connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")  # durable in WAL mode but for a power cut
         cursor.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+        _enable_wal(cursor)
+        cursor.execute("PRAGMA synchronous=NORMAL")  # durable in WAL mode but for a power cut
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
         # pysqlite opens transactions only before INSERT/UPDATE/DELETE, so a migration's
@@ -58,6 +61,19 @@ def sqlite_engine(url: str, timeout: float) -> Engine:
         connection.exec_driver_sql(connection.get_execution_options().get(SQLITE_BEGIN, "BEGIN"))
 
     return engine
+
+
+def _enable_wal(cursor: Any) -> None:
+    """Switch a new file to WAL (it stays so). Workers opening a new file together race for the
+    switch, and SQLite reports the loser busy at once, without waiting: so try a few times."""
+    for attempt in range(WAL_ATTEMPTS):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError:
+            if attempt == WAL_ATTEMPTS - 1:
+                raise
+            time.sleep(0.02 * (attempt + 1))
 
 
 def postgres_engine(url: str, timeout: float) -> Engine:
