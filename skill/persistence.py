@@ -107,13 +107,11 @@ class ProfilePersistenceAdapter(AbstractPersistenceAdapter):
         """The cached copy while the user's revision is unchanged, else a fresh load."""
         session = _session_id(envelope)
         cached = self.profiles.get((session, user)) if session is not None else None
-        if cached is not None:
-            revision = self.store.revision(user)
-            if not self.store.healthy:  # the database is away: this session goes on from memory
-                return cached.profile
-            if revision == cached.revision:
-                return cached.profile
         revision = self.store.revision(user)
+        if not self.store.healthy:  # away or slow: one timeout per turn is all it may cost
+            return cached.profile if cached is not None else None
+        if cached is not None and revision == cached.revision:
+            return cached.profile
         profile = self.store.load(user)
         if session is not None and self.store.healthy:
             self.profiles.put((session, user), Cached(revision, profile))

@@ -1,0 +1,81 @@
+"""A database that is slow costs a turn at most one timeout: the adapter stops asking after the
+first failed call of a turn, instead of paying the timeout again for each query."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date
+from typing import Any
+
+from ask_sdk_core.serialize import DefaultSerializer
+from ask_sdk_model import RequestEnvelope
+from storage_helpers import record
+
+from shared.profile import Profile
+from shared.reply import RecordSession
+from shared.storage import Change, SafeStore
+from shared.storage.codec import effects_to_json
+from skill.dialogs.requests import RequestFactory, Session
+from skill.persistence import ProfilePersistenceAdapter
+
+
+class SlowStore:
+    """Stands in for a ProfileStore whose every statement hits the statement timeout (or works,
+    once `working` is set); counts the calls that would each have cost a timeout."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+        self.working = False
+
+    def _call(self, name: str) -> None:
+        self.calls.append(name)
+        if not self.working:
+            raise sqlite3.OperationalError("canceling statement due to statement timeout")
+
+    def revision(self, user_id: str) -> str | None:
+        self._call("revision")
+        return "r1"
+
+    def load(self, user_id: str) -> Profile | None:
+        self._call("load")
+        return Profile(sessions=(record(),))
+
+    def change(self, user_id: str, effects: Any, today: date) -> Change:
+        self._call("change")
+        return Change("r1", "r2")
+
+    def close(self) -> None:
+        pass
+
+
+def _envelope() -> RequestEnvelope:
+    raw = RequestFactory().launch(Session())
+    return DefaultSerializer().deserialize(json.dumps(raw), "ask_sdk_model.RequestEnvelope")
+
+
+def test_a_slow_database_costs_one_call_per_read_and_one_per_save() -> None:
+    slow = SlowStore()
+    adapter = ProfilePersistenceAdapter(SafeStore(slow))  # type: ignore[arg-type]
+    envelope = _envelope()
+    assert adapter.get_attributes(envelope) == {}
+    assert slow.calls == ["revision"]
+    adapter.save_attributes(
+        envelope, {"pending_effects": effects_to_json([RecordSession(record())])}
+    )
+    assert slow.calls == ["revision", "change"]
+
+
+def test_a_session_goes_on_from_memory_while_the_database_is_slow() -> None:
+    slow = SlowStore()
+    slow.working = True
+    adapter = ProfilePersistenceAdapter(SafeStore(slow))  # type: ignore[arg-type]
+    envelope = _envelope()
+    first = adapter.get_attributes(envelope)["profile"]
+    assert slow.calls == ["revision", "load"]
+    slow.working = False
+    assert adapter.get_attributes(envelope)["profile"] == first  # from memory, one call tried
+    assert slow.calls == ["revision", "load", "revision"]
+    slow.working = True
+    assert adapter.get_attributes(envelope)["profile"] == first  # same revision: no load
+    assert slow.calls[-1] == "revision" and slow.calls.count("load") == 1
