@@ -8,6 +8,7 @@ or quit. Input and output are injectable, so tests drive it with a pipe and a du
 from __future__ import annotations
 
 import math
+import textwrap
 from typing import Any
 
 from prompt_toolkit import PromptSession
@@ -29,7 +30,7 @@ from tutor.countdown import Countdown
 from tutor.key_bindings import hold_bindings
 from tutor.render import answer_choices, hold_label
 from tutor.style import build_style, color_depth
-from tutor.toolbar import hold_toolbar
+from tutor.toolbar import DEFAULT_WIDTH, hold_toolbar
 
 BAR_WIDTH = 40
 # Redraws per real second while counting. A power of two keeps fake-clock sums exact in tests.
@@ -93,24 +94,33 @@ class HoldScreen:
         return [(style, "\n".join(big_number(self.countdown.whole_seconds_left(now))))]
 
     def bar(self) -> StyleAndTextTuples:
-        done = round(BAR_WIDTH * self.countdown.elapsed(self.clock.monotonic()) / self.step.seconds)
-        return [("class:bar.done", "█" * done), ("class:bar.todo", "░" * (BAR_WIDTH - done))]
+        width = min(BAR_WIDTH, self._width())
+        done = round(width * self.countdown.elapsed(self.clock.monotonic()) / self.step.seconds)
+        return [("class:bar.done", "█" * done), ("class:bar.todo", "░" * (width - done))]
 
     def cue(self) -> StyleAndTextTuples:
-        return [("class:cue", self.cue_text)]
+        return [("class:cue", "\n".join(textwrap.wrap(self.cue_text, self._width())))]
 
     def toolbar(self) -> StyleAndTextTuples:
         return hold_toolbar(
-            paused=self.countdown.paused, show_help=self.show_help, locale=self.locale
+            paused=self.countdown.paused,
+            show_help=self.show_help,
+            locale=self.locale,
+            width=self._width(),
         )
+
+    def _width(self) -> int:
+        """The terminal's width, so long lines wrap between words."""
+        return self.app.output.get_size().columns if self.app is not None else DEFAULT_WIDTH
 
     def layout(self) -> Layout:
         windows = [
             Window(FormattedTextControl(self.title), height=1),
             Window(FormattedTextControl(self.digits), height=5),
             Window(FormattedTextControl(self.bar), height=1),
-            Window(FormattedTextControl(self.cue), height=1),
-            Window(FormattedTextControl(self.toolbar), height=1),
+            # words wrap on a narrow terminal instead of being cut off
+            Window(FormattedTextControl(self.cue), wrap_lines=True, dont_extend_height=True),
+            Window(FormattedTextControl(self.toolbar), wrap_lines=True, dont_extend_height=True),
         ]
         return Layout(HSplit(windows))
 

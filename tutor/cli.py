@@ -112,7 +112,7 @@ def coach(args: argparse.Namespace, clock: Clock, ui: TutorUI | None = None) -> 
             saved = asyncio.run(closing.watch(conversation))
         except (KeyboardInterrupt, EOFError, OSError) as stopped:  # OSError: the terminal is gone
             _goodbye(session.save_partial())
-            return _exit_code(stopped)
+            return 128 + closing.signum if closing.signum else _exit_code(stopped)
         finally:
             store.close()
     if saved is not None:  # input ended at a question

@@ -16,6 +16,7 @@ from shared.reply import Ask, Hold, Rest
 from tutor.clock import Clock
 from tutor.countdown import Countdown
 from tutor.render import hold_label
+from tutor.signals import blocking
 
 TICK_EVERY = 5
 
@@ -49,7 +50,8 @@ class PlainUI:
         self.write(ask.text)
         while True:
             try:
-                answer = self.read(messages.text("tutor.prompt", self.locale))
+                with blocking():  # a closed terminal must interrupt the wait for an answer
+                    answer = self.read(messages.text("tutor.prompt", self.locale))
             except EOFError:
                 return None
             if answer.strip():

@@ -2,19 +2,20 @@
 
 By default these signals kill the process on the spot, losing the session in progress. Here they
 end the conversation with `TerminalClosed` (of the KeyboardInterrupt family) so the command line
-saves what was done. How depends on where the signal lands:
-- in the conversation's own code (a blocking `input()` in plain mode): raised right there;
-- anywhere else (the event loop waiting, a display task): the conversation task is cancelled, so
-  prompt_toolkit unwinds inside it, and `watch` turns whatever comes out into TerminalClosed.
-Raising into the idle event loop instead would leave the task to be torn down by asyncio's
-shutdown, which prints its errors as tracebacks.
+saves what was done. While the conversation runs, the signal cancels its task: prompt_toolkit then
+unwinds inside the task, and `watch` turns whatever comes out into TerminalClosed. Raising from the
+handler instead could land anywhere (a garbage-collection callback or a database driver swallows
+it, printing a traceback; it would abort the very save it is meant to allow), so it raises only
+inside `blocking()`: plain mode's `input()`, where the event loop cannot run a cancellation until
+the call returns. Between conversation and exit (saving), the signal is noted and otherwise ignored.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterator
 from types import FrameType, TracebackType
 from typing import Any, TypeVar
 
@@ -22,6 +23,19 @@ T = TypeVar("T")
 CLOSING_SIGNALS = tuple(
     getattr(signal, name) for name in ("SIGHUP", "SIGTERM") if hasattr(signal, name)
 )
+
+
+_blocked = [0]  # how many `blocking()` blocks the main thread is in
+
+
+@contextlib.contextmanager
+def blocking() -> Iterator[None]:
+    """Around a blocking call on the event loop's thread: a closing signal raises right there."""
+    _blocked[0] += 1
+    try:
+        yield
+    finally:
+        _blocked[0] -= 1
 
 
 class TerminalClosed(KeyboardInterrupt):
@@ -71,13 +85,18 @@ class ClosingSignals:
         if self.signum is not None:
             return  # already closing: let the save finish
         self.signum = signum
-        main, loop = self._main, self._loop
-        if main is None or loop is None or main.done() or asyncio.current_task(loop) is main:
+        if _blocked[0]:
             raise TerminalClosed(signum)
-        loop.call_soon_threadsafe(main.cancel)
+        main, loop = self._main, self._loop
+        if main is not None and loop is not None and not main.done():
+            loop.call_soon_threadsafe(main.cancel)
+        # otherwise no conversation runs: `watch` will not start one, and a save under way ends
 
     async def watch(self, conversation: Coroutine[Any, Any, T]) -> T:
         """Run `conversation`; once a closing signal came, whatever ends it is TerminalClosed."""
+        if self.signum is not None:  # the terminal closed before the conversation began
+            conversation.close()
+            raise TerminalClosed(self.signum)
         self._main, self._loop = asyncio.current_task(), asyncio.get_running_loop()
         try:
             return await conversation

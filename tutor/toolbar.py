@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from prompt_toolkit.formatted_text import StyleAndTextTuples
 
 from shared import messages
 
+DEFAULT_WIDTH = 80
 
-def hold_toolbar(*, paused: bool, show_help: bool, locale: str = "en-US") -> StyleAndTextTuples:
+
+def hold_toolbar(
+    *, paused: bool, show_help: bool, locale: str = "en-US", width: int = DEFAULT_WIDTH
+) -> StyleAndTextTuples:
+    """One padded line, or several wrapped at word boundaries to fit `width` columns."""
     if paused:
-        return [("class:toolbar.paused", f" {messages.text('tutor.paused', locale)} ")]
-    key = "tutor.keys_help" if show_help else "tutor.keys"
-    return [("class:toolbar", f" {messages.text(key, locale)} ")]
+        style, key = "class:toolbar.paused", "tutor.paused"
+    else:
+        style, key = "class:toolbar", "tutor.keys_help" if show_help else "tutor.keys"
+    lines = textwrap.wrap(messages.text(key, locale), max(10, width - 2))
+    return [(style, "\n".join(f" {line} " for line in lines))]

@@ -13,11 +13,13 @@ from prompt_toolkit.input.base import PipeInput
 from prompt_toolkit.output import DummyOutput
 from tutor_fakes import ScriptedClock
 
+from shared import messages
 from shared.events import Event, EventKind
 from shared.reply import Ask, Cue, Hold, Rest
 from tutor.app import HoldScreen, TerminalUI
 from tutor.bigdigits import big_number
 from tutor.key_bindings import KEY_EVENTS, hold_bindings
+from tutor.toolbar import hold_toolbar
 
 HOLD = Hold(
     "neck_flexion",
@@ -171,3 +173,11 @@ def test_an_error_in_the_countdown_task_fails_fast_instead_of_hanging(pipe: Pipe
 
     with pytest.raises(RuntimeError, match="clock failure"):
         asyncio.run(_ui(BrokenClock(), pipe).play(HOLD))
+
+
+def test_key_help_wraps_between_words_to_the_terminal_width() -> None:
+    ((style, text),) = hold_toolbar(paused=False, show_help=True, width=40)
+    lines = text.split("\n")
+    assert style == "class:toolbar" and len(lines) > 1
+    assert all(len(line) <= 40 for line in lines)
+    assert " ".join(line.strip() for line in lines) == messages.text("tutor.keys_help")

@@ -13,10 +13,11 @@ import pytest
 from tutor_fakes import RecordingUI
 
 from shared.events import Event
-from shared.reply import Ask, Hold, Rest
+from shared.reply import Hold, Rest
 from shared.storage import SafeStore
 from tutor.cli import main
 from tutor.clock import FakeClock
+from tutor.plain import PlainUI
 from tutor.signals import ClosingSignals, TerminalClosed
 
 TODAY = date(2026, 1, 15)
@@ -60,17 +61,22 @@ def test_a_hangup_while_the_loop_waits_cancels_the_conversation_and_saves(
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
 
 
-def test_a_kill_during_a_blocking_answer_saves(
+def test_a_kill_while_plain_mode_waits_for_an_answer_saves(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    class Killed(RecordingUI):
-        async def ask(self, ask: Ask) -> str | None:
-            if ask.key == "checkin.question" and "lateral" in " ".join(self.shown):
-                os.kill(os.getpid(), signal.SIGTERM)  # lands in the conversation's own code
-            return await super().ask(ask)
+    answers = iter([*ANSWERS])
+    shown: list[str] = []
 
-    answers = [*ANSWERS, "fine"]
-    code = _run(tmp_path, monkeypatch, Killed(answers, FakeClock(day=TODAY)))
+    def read(_prompt: str) -> str:
+        if shown[-1] == "How did that feel?" and any("lateral" in text for text in shown):
+            os.kill(os.getpid(), signal.SIGTERM)  # as if it arrived while input() waits
+            raise AssertionError("the signal should have ended the wait")
+        return next(answers)
+
+    clock = FakeClock(day=TODAY)
+    ui = PlainUI(clock, read=read, write=shown.append)
+    monkeypatch.setattr("tutor.cli.make_ui", lambda _args, _clock: ui)
+    code = main(["--area", "neck", "--db", str(tmp_path / "p.sqlite3")], clock=clock)
     assert code == 128 + signal.SIGTERM
     assert _saved_stretches(tmp_path / "p.sqlite3") == ("neck_flexion", "lateral_flexion")
     assert "Stopped. What you did today is saved." in capsys.readouterr().out
@@ -89,3 +95,17 @@ def test_handlers_come_back_and_other_errors_pass_through() -> None:
             asyncio.run(closing.watch(broken()))
     assert signal.getsignal(signal.SIGTERM) == before
     assert TerminalClosed(signal.SIGHUP).exit_code == 129
+
+
+def test_a_signal_outside_the_conversation_is_noted_not_raised() -> None:
+    """During a save it must not abort the save; a conversation not yet begun never begins."""
+    with ClosingSignals() as closing:
+        os.kill(os.getpid(), signal.SIGHUP)  # no conversation running: nothing raised here
+        os.kill(os.getpid(), signal.SIGTERM)  # a second signal is ignored
+        assert closing.signum == signal.SIGHUP
+
+        async def conversation() -> None:
+            raise AssertionError("must not run")
+
+        with pytest.raises(TerminalClosed):
+            asyncio.run(closing.watch(conversation()))
