@@ -73,13 +73,17 @@ def parser() -> argparse.ArgumentParser:
         "command", nargs="?", choices=("coach", "history"), default="coach", help=say("command")
     )
     root.add_argument("--area", type=_area, help=say("area"))
-    root.add_argument("--hold", type=_hold, help=say("hold", low=low_hold, high=high_hold))
-    root.add_argument("--reps", type=_reps, help=say("reps", low=low_reps, high=high_reps))
-    root.add_argument("--speed", type=_speed, default=1.0, help=say("speed"))
+    root.add_argument(
+        "--hold", type=_hold, metavar="SECONDS", help=say("hold", low=low_hold, high=high_hold)
+    )
+    root.add_argument(
+        "--reps", type=_reps, metavar="COUNT", help=say("reps", low=low_reps, high=high_reps)
+    )
+    root.add_argument("--speed", type=_speed, default=1.0, metavar="FACTOR", help=say("speed"))
     root.add_argument("--plain", action="store_true", help=say("plain"))
     root.add_argument("--bell", action="store_true", help=say("bell"))
-    root.add_argument("--db", type=Path, help=say("db", path=default_sqlite_path()))
-    root.add_argument("--profile", default="local", help=say("profile"))
+    root.add_argument("--db", type=Path, metavar="PATH", help=say("db", path=default_sqlite_path()))
+    root.add_argument("--profile", default="local", metavar="NAME", help=say("profile"))
     return root
 
 

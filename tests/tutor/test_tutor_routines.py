@@ -122,3 +122,19 @@ def test_ctrl_c_mid_hold_through_the_keyboard_saves_and_exits_130(
     profile = store.load("local:local")
     store.close()
     assert profile is not None and profile.sessions[0].stretches == ("neck_flexion",)
+
+
+def test_ctrl_c_at_a_question_saves_and_exits_130(
+    tmp_path: Path, pipe: PipeInput, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = ScriptedClock()
+    ui = PipedTerminalUI([*_answers(1), "ready", "\x03"], clock, pipe)  # at lateral's check-in
+    monkeypatch.setattr("tutor.cli.make_ui", lambda _args, _clock: ui)
+    db = tmp_path / "p.sqlite3"
+    assert main(["--area", "neck", "--db", str(db)], clock=clock) == 130
+    assert ui.questions[-1].key == "checkin.question"
+    store = SafeStore.open(str(db))
+    profile = store.load("local:local")
+    store.close()
+    assert profile is not None
+    assert profile.sessions[0].stretches == ("neck_flexion", "lateral_flexion")
