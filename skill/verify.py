@@ -15,8 +15,10 @@ import base64
 import binascii
 import json
 import posixpath
+import re
 import threading
 import urllib.request
+import warnings
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -27,6 +29,7 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.verification import PolicyBuilder, Store
 from cryptography.x509.verification import VerificationError as ChainError
 
@@ -36,6 +39,8 @@ ECHO_API_NAME = "echo-api.amazon.com"
 MAX_SKEW = timedelta(seconds=150)
 FETCH_TIMEOUT = 5.0
 MAX_CHAIN_BYTES = 256 * 1024  # Amazon's chain is about 6 KB; more is not a certificate chain
+
+_PEM_BLOCK = re.compile(rb"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----", re.S)
 
 # What `cryptography` raises for a certificate whose extensions it cannot parse.
 _BAD_EXTENSIONS = (ValueError, x509.DuplicateExtension, x509.UnsupportedGeneralNameType)
@@ -76,10 +81,22 @@ def fetch_url(url: str, timeout: float = FETCH_TIMEOUT) -> bytes:
         return response.read(MAX_CHAIN_BYTES)
 
 
-def _certifi_roots() -> list[x509.Certificate]:
-    """The public web roots, which include the one Amazon's echo-api chain ends at."""
+def default_trust_roots() -> list[x509.Certificate]:
+    """The public web roots, which include Amazon's, read one by one: a few old roots in the
+    bundle have serial numbers RFC 5280 forbids, which `cryptography` warns about today and
+    will refuse later. Those are kept while they load and skipped once they do not, so neither
+    the warning nor the future error reaches a request."""
     with open(certifi.where(), "rb") as bundle:
-        return x509.load_pem_x509_certificates(bundle.read())
+        blocks = _PEM_BLOCK.findall(bundle.read())
+    roots = []
+    for block in blocks:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+            try:
+                roots.append(x509.load_pem_x509_certificate(block))
+            except ValueError:
+                continue
+    return roots
 
 
 def _utc(moment: datetime) -> datetime:
@@ -264,6 +281,6 @@ class RequestVerifier:
     def _trust_store(self) -> Store:
         """Built once: reading certifi's bundle costs milliseconds, a cache miss should not."""
         if self._store is None:
-            roots = self._roots if self._roots is not None else _certifi_roots()
+            roots = self._roots if self._roots is not None else default_trust_roots()
             self._store = Store(roots)
         return self._store
