@@ -88,7 +88,7 @@ def default_trust_roots() -> list[x509.Certificate]:
     the warning nor the future error reaches a request."""
     with open(certifi.where(), "rb") as bundle:
         blocks = _PEM_BLOCK.findall(bundle.read())
-    roots = []
+    roots: list[x509.Certificate] = []
     for block in blocks:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", CryptographyDeprecationWarning)
