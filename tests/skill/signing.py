@@ -47,6 +47,11 @@ def _leaf_usage() -> x509.KeyUsage:
     return x509.KeyUsage(True, False, True, False, False, False, False, False, False)
 
 
+def _ca_leaf_usage() -> x509.KeyUsage:
+    """digitalSignature with keyCertSign: what a CA that also signs requests would carry."""
+    return x509.KeyUsage(True, False, False, False, False, True, True, False, False)
+
+
 def make_ca(
     name: str = "Test Root CA",
     *,
@@ -90,6 +95,7 @@ class LeafSpec:
     key: PrivateKey = field(default_factory=lambda: rsa_key(2))
     usages: Sequence[x509.ObjectIdentifier] = (ExtendedKeyUsageOID.SERVER_AUTH,)
     raw_san: bytes | None = None  # DER to put in place of the SAN, e.g. something unreadable
+    ca: bool = False  # mark the leaf as a CA (with keyCertSign), which no end entity may be
 
 
 def make_leaf(ca: Issued, spec: LeafSpec | None = None) -> Issued:
@@ -103,8 +109,8 @@ def make_leaf(ca: Issued, spec: LeafSpec | None = None) -> Issued:
         .serial_number(x509.random_serial_number())
         .not_valid_before(spec.not_before)
         .not_valid_after(spec.not_after)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(_leaf_usage(), critical=True)
+        .add_extension(x509.BasicConstraints(ca=spec.ca, path_length=None), critical=True)
+        .add_extension(_ca_leaf_usage() if spec.ca else _leaf_usage(), critical=True)
         .add_extension(x509.ExtendedKeyUsage(list(spec.usages)), critical=False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.key.public_key()),

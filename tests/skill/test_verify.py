@@ -193,6 +193,24 @@ def test_a_leaf_is_good_on_its_last_second(root: Issued, clock: Clock, server: C
     _verify_with(server, root, clock, leaf)
 
 
+def test_a_leaf_that_is_a_ca_is_refused(root: Issued, clock: Clock, server: ChainServer) -> None:
+    with pytest.raises(VerificationError, match="not valid"):
+        _verify_with(server, root, clock, make_leaf(root, LeafSpec(ca=True)))
+
+
+def test_the_trusted_root_served_as_the_leaf_is_refused(
+    root: Issued, clock: Clock, server: ChainServer
+) -> None:
+    with pytest.raises(VerificationError, match=r"not for echo-api\.amazon\.com"):
+        _verify_with(server, root, clock, root)
+
+
+def test_a_chain_that_includes_the_root_passes(
+    root: Issued, leaf: Issued, clock: Clock, server: ChainServer
+) -> None:
+    _verify_with(server, root, clock, leaf, root)
+
+
 def test_a_chain_to_an_untrusted_root_is_refused(
     root: Issued, clock: Clock, server: ChainServer
 ) -> None:
