@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from ask_sdk_model.session_ended_error_type import SessionEndedErrorType
 
 TURN_KINDS = ("launch", "say", "intent", "session_end", "request")
 EXPECT_KEYS = (
@@ -26,6 +27,8 @@ EXPECT_KEYS = (
     "directives",
 )
 SESSION_END_REASONS = ("USER_INITIATED", "ERROR", "EXCEEDED_MAX_REPROMPTS")
+# Alexa's own list: any other type makes the SDK refuse the whole request.
+SESSION_END_ERROR_TYPES = tuple(kind.value for kind in SessionEndedErrorType)
 DEFAULT_TODAY = date(2026, 1, 15)
 
 
@@ -76,6 +79,16 @@ def _fail(path: Path, where: str, message: str) -> DialogError:
     return DialogError(f"{path}: {where}: {message}")
 
 
+def _error(entry: dict[str, Any], path: Path, where: str) -> dict[str, str] | None:
+    """A session_end's optional error, checked here so a typo is not an unexplained 400."""
+    error = entry.get("error")
+    if error is None:
+        return None
+    if not isinstance(error, dict) or error.get("type") not in SESSION_END_ERROR_TYPES:
+        raise _fail(path, where, f"error needs a type, one of {', '.join(SESSION_END_ERROR_TYPES)}")
+    return {str(key): str(value) for key, value in error.items()}
+
+
 def _turn(entry: Any, index: int, path: Path) -> Turn:
     where = f"turn {index + 1}"
     if not isinstance(entry, dict):
@@ -111,8 +124,7 @@ def _turn(entry: Any, index: int, path: Path) -> Turn:
             raise _fail(
                 path, where, f"session_end reason must be one of {', '.join(SESSION_END_REASONS)}"
             )
-        error = entry.get("error")
-        return Turn("session_end", reason=reason, error=error, expect=expect)
+        return Turn("session_end", reason=reason, error=_error(entry, path, where), expect=expect)
     if kind == "request":
         request_file = (path.parent / str(value)).resolve()
         if not request_file.is_file():

@@ -156,7 +156,7 @@ class RequestFactory:
     ) -> dict[str, Any]:
         request: dict[str, Any] = {"type": "SessionEndedRequest", "reason": reason}
         if reason == "ERROR":
-            request["error"] = dict(error or {"type": "INTERNAL_ERROR", "message": "test"})
+            request["error"] = dict(error or {"type": "INTERNAL_SERVICE_ERROR", "message": "test"})
         return self.envelope(session, request)
 
     def recorded(self, session: Session, raw: Mapping[str, Any]) -> dict[str, Any]:

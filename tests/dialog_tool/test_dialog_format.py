@@ -29,7 +29,7 @@ turns:
   - intent: SetHoldIntent
     slots: {seconds: 25}
   - session_end: ERROR
-    error: {type: INTERNAL_ERROR, message: boom}
+    error: {type: ENDPOINT_TIMEOUT, message: boom}
   - request: r.json
     expect: {speech: hi, session_ends: false}
 """
@@ -43,7 +43,7 @@ turns:
     assert dialog.turns[1].text == "no"  # YAML's boolean no is the word the user said
     assert dialog.turns[2].slots == {"seconds": "25"}
     assert dialog.turns[3].reason == "ERROR" and dialog.turns[3].error == {
-        "type": "INTERNAL_ERROR",
+        "type": "ENDPOINT_TIMEOUT",
         "message": "boom",
     }
     assert dialog.turns[4].expect == {"speech": "hi", "session_ends": False}
@@ -66,6 +66,11 @@ turns:
         ({"turns": [{"say": "hi", "expect": {"speach": "x"}}]}, "unknown expectation(s) speach"),
         ({"turns": [{"say": ""}]}, "'say' needs the words"),
         ({"turns": [{"session_end": "BORED"}]}, "session_end reason must be one of"),
+        (
+            {"turns": [{"session_end": "ERROR", "error": {"type": "INTERNAL_ERROR"}}]},
+            "error needs a type, one of INVALID_RESPONSE, DEVICE_COMMUNICATION_ERROR",
+        ),
+        ({"turns": [{"session_end": "ERROR", "error": "boom"}]}, "error needs a type"),
         ({"turns": [{"request": "missing.json"}]}, "recorded request missing.json not found"),
         ({"today": "someday", "turns": [{"launch": True}]}, "'today' must be a date"),
     ],
