@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 from ask_sdk_model import RequestEnvelope
 from flask import Flask, Response, jsonify, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from shared import messages
 from skill.builder import build_skill, open_store
@@ -120,7 +120,7 @@ def create_app(config: SkillConfig | None = None) -> Flask:
 
     @app.post("/alexa")
     def alexa() -> Any:
-        return _json(endpoint.answer(request.headers, request.get_data(cache=False)))
+        return _json(endpoint.answer(request.headers, _request_body()))
 
     @app.get("/healthz")
     def healthz() -> Any:
@@ -143,6 +143,33 @@ def create_app(config: SkillConfig | None = None) -> Flask:
         return jsonify(_apology_envelope()), 200
 
     return app
+
+
+def _request_body() -> bytes:
+    """The raw body, refused with a 413 past MAX_BODY_BYTES however it was sent.
+
+    With a Content-Length, werkzeug refuses an oversized body before it is read. A chunked body
+    has no length: werkzeug would stop quietly at the limit and hand over a truncated body (which
+    may even be valid JSON), so the stream the server terminated is read here to one byte past it.
+    """
+    if request.content_length is not None or not request.environ.get("wsgi.input_terminated"):
+        return request.get_data(cache=False)
+    return read_at_most(request.environ["wsgi.input"], MAX_BODY_BYTES)
+
+
+def read_at_most(stream: Any, limit: int) -> bytes:
+    """All of `stream`, or RequestEntityTooLarge as soon as it holds more than `limit` bytes.
+
+    Reads loop because a dechunking stream may return fewer bytes than asked for."""
+    parts: list[bytes] = []
+    size = 0
+    while size <= limit:
+        part = stream.read(limit + 1 - size)
+        if not part:
+            return b"".join(parts)
+        parts.append(part)
+        size += len(part)
+    raise RequestEntityTooLarge()
 
 
 def _run_hook(hook: Any, request_json: dict[str, Any], answer: dict[str, Any]) -> None:

@@ -28,12 +28,13 @@ from alexa_requests import (
 from flask import Flask
 from flask.testing import FlaskClient
 from signing import ChainServer, Clock, Issued, Signer
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.test import TestResponse
 
 from shared import messages
 from shared.profile import Profile
 from shared.storage import ProfileStore
-from skill.app import create_app
+from skill.app import create_app, read_at_most
 from skill.config import MAX_BODY_BYTES, SkillConfig
 from skill.dialogs.requests import SKILL_ID, USER_ID, RequestFactory, Session
 from skill.persistence import user_key
@@ -196,17 +197,37 @@ def test_a_small_streamed_body_is_read_in_full() -> None:
     assert speech_of(answer.get_json()).text.startswith("Welcome")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="skill/app.py alexa() reads the body with request.get_data(); for a chunked body "
-    "(no Content-Length, wsgi.input_terminated set as gunicorn does) werkzeug's LimitedStream "
-    "stops quietly at MAX_CONTENT_LENGTH, so an oversized body is cut at 128 KiB and answered "
-    "200 when the cut is valid JSON (400 'not valid JSON' otherwise), never 413",
-)
 def test_a_streamed_body_over_128_kib_without_a_length_is_a_413() -> None:
     client = create_app(SkillConfig(verify=False)).test_client()
     padded = _launch_bytes() + b" " * MAX_BODY_BYTES  # valid JSON, but too large
     assert json_error(_streamed(client, padded), 413) == "The request body is larger than 128 KiB."
+
+
+def test_a_streamed_body_of_exactly_128_kib_is_read_whole() -> None:
+    client = create_app(SkillConfig(verify=False)).test_client()
+    launch = _launch_bytes()
+    padded = launch + b" " * (MAX_BODY_BYTES - len(launch))
+    answer = _streamed(client, padded)
+    assert answer.status_code == 200
+    assert speech_of(answer.get_json()).text.startswith("Welcome")
+
+
+class _Trickle(io.RawIOBase):
+    """A stream that hands out a few bytes a read, as a dechunking server stream may."""
+
+    def __init__(self, data: bytes, step: int) -> None:
+        self.data, self.step = data, step
+
+    def read(self, size: int = -1) -> bytes:
+        part, self.data = self.data[: min(size, self.step)], self.data[min(size, self.step) :]
+        return part
+
+
+def test_reading_at_most_a_limit_gathers_short_reads() -> None:
+    assert read_at_most(_Trickle(b"x" * 10, 3), 10) == b"x" * 10
+    assert read_at_most(_Trickle(b"", 3), 10) == b""
+    with pytest.raises(RequestEntityTooLarge):
+        read_at_most(_Trickle(b"x" * 11, 3), 10)
 
 
 @pytest.mark.parametrize(
@@ -455,12 +476,6 @@ def test_a_session_ended_by_an_error_saves_what_was_done(
     assert record.stretches == ("neck_flexion",) and not record.completed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="skill/dialogs/requests.py:159 defaults the error of a SessionEndedRequest to type "
-    "INTERNAL_ERROR, which is no SessionEndedErrorType (INTERNAL_SERVICE_ERROR is), so the SDK "
-    "refuses the envelope and the endpoint answers 400",
-)
 def test_a_session_ended_by_an_error_with_the_factorys_default_error_is_answered(
     talk: Conversation,
 ) -> None:
