@@ -4,11 +4,11 @@ User ids are personal data, so only their SHA-256 is stored. Reading gives the h
 saving applies the engine's pending effects in one transaction. A database that is down never
 fails the response: SafeStore logs and carries on.
 
-A profile is read from the database once per Alexa session and worker, then kept in step with the
-session's own effects: a year of daily sessions is hundreds of rows, too many to load every turn.
-Each turn checks the user's revision token (one primary-key lookup) before trusting that copy, so a
-change made by another server behind the load balancer (a finished session, "delete my data") is
-seen on the very next turn.
+Each worker keeps a copy of the profiles it has served recently: a year of daily sessions is
+hundreds of rows, too many to load every turn. Each turn asks the store to bring the copy up to
+date (one primary-key lookup while nobody changed the user; only the sessions added since when
+another server behind the load balancer did), so a finished session or "delete my data" handled
+elsewhere is seen on the very next turn. The worker's own writes update its copy in memory.
 """
 
 from __future__ import annotations
@@ -19,20 +19,18 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_model import RequestEnvelope
 
-from shared.effects import apply_effects
 from shared.profile import Profile
-from shared.storage import SafeStore
+from shared.storage import SafeStore, Snapshot
 from shared.storage.codec import effects_from_json
 
-CACHED_SESSIONS = 2048
-SESSION_TTL_SECONDS = 15 * 60
+CACHED_USERS = 2048
+CACHE_TTL_SECONDS = 15 * 60  # an unused copy is dropped after the length of a long routine
 
 log = logging.getLogger(__name__)
 
@@ -55,71 +53,55 @@ def _today(envelope: RequestEnvelope) -> Any:
     return (timestamp or datetime.now(UTC)).date()
 
 
-@dataclass(frozen=True, slots=True)
-class Cached:
-    """A profile as of one revision of the user's row (None: no row)."""
-
-    revision: str | None
-    profile: Profile | None
-
-
-class SessionProfiles:
-    """A small LRU of profiles by (session, user), each forgotten after the session's lifetime."""
+class ProfileCache:
+    """A small LRU of profile snapshots by user key, each dropped when unused for a while."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self.clock = clock
-        self._items: OrderedDict[tuple[str, str], tuple[float, Cached]] = OrderedDict()
+        self._items: OrderedDict[str, tuple[float, Snapshot]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[str, str]) -> Cached | None:
+    def get(self, user: str) -> Snapshot | None:
         with self._lock:
-            found = self._items.get(key)
-            if found is None or self.clock() - found[0] > SESSION_TTL_SECONDS:
-                self._items.pop(key, None)
+            found = self._items.get(user)
+            if found is None or self.clock() - found[0] > CACHE_TTL_SECONDS:
+                self._items.pop(user, None)
                 return None
-            self._items.move_to_end(key)
+            self._items.move_to_end(user)
             return found[1]
 
-    def put(self, key: tuple[str, str], cached: Cached) -> None:
+    def put(self, user: str, snapshot: Snapshot) -> None:
         with self._lock:
-            self._items[key] = (self.clock(), cached)
-            self._items.move_to_end(key)
-            while len(self._items) > CACHED_SESSIONS:
+            self._items[user] = (self.clock(), snapshot)
+            self._items.move_to_end(user)
+            while len(self._items) > CACHED_USERS:
                 self._items.popitem(last=False)
 
-    def forget(self, key: tuple[str, str]) -> None:
+    def forget(self, user: str) -> None:
         with self._lock:
-            self._items.pop(key, None)
-
-
-def _session_id(envelope: RequestEnvelope) -> str | None:
-    return envelope.session.session_id if envelope.session else None
+            self._items.pop(user, None)
 
 
 class ProfilePersistenceAdapter(AbstractPersistenceAdapter):
     """Attributes are {"profile": Profile} (or {} for a user with nothing saved)."""
 
-    def __init__(self, store: SafeStore, profiles: SessionProfiles | None = None) -> None:
+    def __init__(self, store: SafeStore, profiles: ProfileCache | None = None) -> None:
         self.store = store
-        self.profiles = profiles or SessionProfiles()
+        self.profiles = profiles or ProfileCache()
 
-    def _profile(self, envelope: RequestEnvelope, user: str) -> Profile | None:
-        """The cached copy while the user's revision is unchanged, else a fresh load."""
-        session = _session_id(envelope)
-        cached = self.profiles.get((session, user)) if session is not None else None
-        revision = self.store.revision(user)
-        if not self.store.healthy:  # away or slow: one timeout per turn is all it may cost
-            return cached.profile if cached is not None else None
-        if cached is not None and revision == cached.revision:
-            return cached.profile
-        profile = self.store.load(user)
-        if session is not None and self.store.healthy:
-            self.profiles.put((session, user), Cached(revision, profile))
-        return profile
+    def _profile(self, user: str) -> Profile | None:
+        """The profile as the database holds it now; while the database is away or slow, the
+        copy in memory (one failed call per turn is all it may cost)."""
+        known = self.profiles.get(user)
+        current = self.store.snapshot(user, known)
+        if current is None:
+            return known.profile if known is not None else None
+        self.profiles.put(user, current)
+        return current.profile
 
     def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
         user_id = _user_id(request_envelope)
-        profile = self._profile(request_envelope, user_key(user_id)) if user_id else None
+        profile = self._profile(user_key(user_id)) if user_id else None
         return {"profile": profile} if profile else {}
 
     def save_attributes(
@@ -135,21 +117,16 @@ class ProfilePersistenceAdapter(AbstractPersistenceAdapter):
             log.warning("not saving malformed effects: %s", error)
             return
         user, today = user_key(user_id), _today(request_envelope)
-        session = _session_id(request_envelope)
-        before = self.profiles.get((session, user)) if session is not None else None
+        known = self.profiles.get(user)
         change = self.store.change(user, effects, today)
-        if session is None:
-            return
-        if change is not None and before is not None and change.before == before.revision:
-            after = apply_effects(before.profile, effects, today)
-            self.profiles.put((session, user), Cached(change.after, after))
-        else:  # not saved, or someone else wrote in between: read the database again next turn
-            self.profiles.forget((session, user))
+        kept = known.after_own_change(change, effects, today) if change and known else None
+        if kept is not None:
+            self.profiles.put(user, kept)
+        else:  # not saved, or not to be kept exact in memory: read the database next turn
+            self.profiles.forget(user)
 
     def delete_attributes(self, request_envelope: RequestEnvelope) -> None:
         user_id = _user_id(request_envelope)
         if user_id:
             self.store.delete(user_key(user_id))
-            session = _session_id(request_envelope)
-            if session is not None:
-                self.profiles.forget((session, user_key(user_id)))
+            self.profiles.forget(user_key(user_id))

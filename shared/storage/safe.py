@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from shared.profile import Profile
 from shared.reply import Effect
+from shared.storage.snapshot import Snapshot
 from shared.storage.store import ProfileStore, SchemaError
 from shared.storage.writes import Change
 
@@ -79,6 +80,10 @@ class SafeStore:
 
     def load(self, user_id: str) -> Profile | None:
         return self._run("loaded", lambda store: store.load(user_id))[1]
+
+    def snapshot(self, user_id: str, known: Snapshot | None = None) -> Snapshot | None:
+        """The user's profile now (see ProfileStore.snapshot); None when the database failed."""
+        return self._run("loaded", lambda store: store.snapshot(user_id, known))[1]
 
     def revision(self, user_id: str) -> str | None:
         """The user's revision token; None for no user or a failure (then `healthy` is False)."""

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, bindparam, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from shared.profile import Profile, SessionRecord
@@ -26,13 +26,38 @@ from shared.storage.engines import (
     sqlite_engine,
 )
 from shared.storage.schema import SchemaError, migrate, sessions, users
+from shared.storage.snapshot import MAX_SESSIONS_LOADED, NOBODY, Snapshot, in_load_order
 from shared.storage.writes import Change, write
 
-MAX_SESSIONS_LOADED = 400
 MIGRATION_ATTEMPTS = 5
 _postgres_engine = postgres_engine  # the name tests and tools knew it by
 
-__all__ = ["Change", "ProfileStore", "SchemaError", "database_url", "default_sqlite_path"]
+__all__ = [
+    "MAX_SESSIONS_LOADED",
+    "Change",
+    "ProfileStore",
+    "SchemaError",
+    "Snapshot",
+    "database_url",
+    "default_sqlite_path",
+]
+
+_USER = bindparam("user_id")
+_USER_ROW = select(users).where(users.c.user_id == _USER)
+_REVISION = select(users.c.revision).where(users.c.user_id == _USER)
+_SESSION_COLUMNS = (sessions.c.id, sessions.c.day, sessions.c.area, sessions.c.stretches)
+_SESSION_COLUMNS += (sessions.c.pain_reports, sessions.c.completed)
+_LATEST_SESSIONS = (
+    select(*_SESSION_COLUMNS)
+    .where(sessions.c.user_id == _USER)
+    .order_by(sessions.c.day.desc(), sessions.c.id.desc())
+    .limit(MAX_SESSIONS_LOADED)
+)
+_SESSIONS_AFTER = (
+    select(*_SESSION_COLUMNS)
+    .where(sessions.c.user_id == _USER, sessions.c.id > bindparam("after"))
+    .order_by(sessions.c.day, sessions.c.id)
+)
 
 
 class ProfileStore:
@@ -70,23 +95,39 @@ class ProfileStore:
         return cls(postgres_engine(resolved, timeout))
 
     def load(self, user_id: str) -> Profile | None:
-        with self.engine.connect() as connection:
-            user = connection.execute(select(users).where(users.c.user_id == user_id)).first()
-            latest = (
-                select(sessions)
-                .where(sessions.c.user_id == user_id)
-                .order_by(sessions.c.day.desc(), sessions.c.id.desc())
-                .limit(MAX_SESSIONS_LOADED)
-            )
-            rows = list(reversed(connection.execute(latest).all()))
-        if user is None and not rows:
-            return None
-        return Profile(
-            sessions=tuple(_record(row) for row in rows),
-            hold_seconds=user.hold_seconds if user else None,
-            reps=user.reps if user else None,
-            screened_on=user.screened_on if user else None,
+        return self.snapshot(user_id).profile
+
+    def snapshot(self, user_id: str, known: Snapshot | None = None) -> Snapshot:
+        """The user's profile now. Given a snapshot taken earlier, this costs one primary-key
+        lookup while the user is unchanged, and reads only the sessions added since otherwise
+        (see snapshot.py); the result is the same as a fresh load's."""
+        with self.engine.connect() as connection:  # one transaction: the row and sessions agree
+            user = connection.execute(_USER_ROW, {"user_id": user_id}).first()
+            if user is None:
+                return NOBODY
+            if known is not None and known.is_current(user.revision, user.created_at):
+                return known
+            if (
+                known is not None
+                and known.profile is not None
+                and known.can_extend(user.created_at)
+            ):
+                after = {"user_id": user_id, "after": known.last_session_id}
+                added = connection.execute(_SESSIONS_AFTER, after).all()
+                held, last_id = known.profile.sessions, known.last_session_id
+            else:
+                added = list(
+                    reversed(connection.execute(_LATEST_SESSIONS, {"user_id": user_id}).all())
+                )
+                held, last_id = (), 0
+        profile = Profile(
+            sessions=in_load_order((*held, *(_record(row) for row in added))),
+            hold_seconds=user.hold_seconds,
+            reps=user.reps,
+            screened_on=user.screened_on,
         )
+        last_id = max((last_id, *(row.id for row in added)))
+        return Snapshot(profile, user.revision, user.created_at, last_id)
 
     def count_sessions(self, user_id: str) -> int:
         """Every stored session of the user (load() returns only the latest)."""
@@ -98,8 +139,7 @@ class ProfileStore:
         """The token of the user's last change (None: no such user); one primary-key lookup, so a
         server can check a profile it holds before trusting it."""
         with self.engine.connect() as connection:
-            query = select(users.c.revision).where(users.c.user_id == user_id)
-            return connection.execute(query).scalar_one_or_none()
+            return connection.execute(_REVISION, {"user_id": user_id}).scalar_one_or_none()
 
     def apply(self, user_id: str, effects: Iterable[Effect], today: date) -> str | None:
         """All of one reply's effects for a user, atomically. Returns the user's new revision

@@ -3,6 +3,9 @@
 Every write first locks the user's row (creating a bare one if needed) and reads its revision, so
 a caller holding a copy of the profile learns whether anyone changed it since that copy was made.
 Sessions are plain INSERTs and preferences atomic upserts: concurrent writers never lose anything.
+
+Statements are built once per dialect with bound parameters, so SQLAlchemy compiles each once and
+a write costs only its round trips.
 """
 
 from __future__ import annotations
@@ -12,9 +15,10 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from shared.profile import SessionRecord
@@ -27,65 +31,114 @@ UNKNOWN = "unknown"  # a revision no write ever produces (they are uuid4 hex str
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """The user's revision just before one apply() and just after it (None: no such user)."""
+    """The user's revision just before one apply() and just after it (None: no such user), and
+    the ids of the sessions it inserted."""
 
     before: str | None
     after: str | None
+    session_ids: tuple[int, ...] = ()
 
 
 def write(connection: Connection, user_id: str, effects: Sequence[Effect], today: date) -> Change:
     """Apply `effects` inside the caller's transaction (on SQLite: begun IMMEDIATE)."""
-    before = _lock_user(connection, user_id)
-    after = before
+    statements = _statements(connection.dialect.name)
+    before = _lock_user(connection, statements, user_id)
+    after, inserted = before, []
     for effect in effects:
-        after = _write_one(connection, user_id, effect, today)
-    return Change(before, after)
+        after, session_id = _write_one(connection, statements, user_id, effect, today)
+        if session_id is not None:
+            inserted.append(session_id)
+    return Change(before, after, tuple(inserted))
 
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)  # naive UTC: portable DateTime columns
 
 
-def _insert(connection: Connection, table: Any) -> Any:
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    return dialect.insert(table)
+@dataclass(frozen=True, slots=True)
+class _Statements:
+    lock: Any
+    create_bare: Any
+    upserts: dict[type, Any]
+    insert_session: Any
+    delete_user: Any
+    delete_sessions: Any
 
 
-def _lock_user(connection: Connection, user_id: str) -> str | None:
+_SESSION_COLUMNS = ("day", "area", "stretches", "pain_reports", "completed")
+_CHANGED_COLUMNS: dict[type, tuple[str, ...]] = {
+    RecordSession: (),
+    SavePreferences: ("hold_seconds", "reps"),
+    MarkScreened: ("screened_on",),
+}
+
+
+@cache
+def _statements(dialect_name: str) -> _Statements:
+    """Every statement a write uses, for one dialect (its own INSERT ... ON CONFLICT)."""
+    insert = (postgresql if dialect_name == "postgresql" else sqlite).insert
+    user = bindparam("user_id")
+    bare = insert(users).values(
+        user_id=user, created_at=bindparam("now"), updated_at=bindparam("now")
+    )
+
+    def upsert(columns: tuple[str, ...]) -> Any:
+        changed = {"updated_at": bindparam("now"), "revision": bindparam("revision")}
+        changed |= {column: bindparam(column) for column in columns}
+        values = insert(users).values(user_id=user, created_at=bindparam("now"), **changed)
+        return values.on_conflict_do_update(index_elements=[users.c.user_id], set_=changed)
+
+    return _Statements(
+        lock=select(users.c.revision).where(users.c.user_id == user).with_for_update(),
+        create_bare=bare.on_conflict_do_nothing(index_elements=[users.c.user_id]),
+        upserts={kind: upsert(columns) for kind, columns in _CHANGED_COLUMNS.items()},
+        insert_session=sessions.insert().values(
+            user_id=user, **{column: bindparam(column) for column in _SESSION_COLUMNS}
+        ),
+        delete_user=delete(users).where(users.c.user_id == user),
+        delete_sessions=delete(sessions).where(sessions.c.user_id == user),
+    )
+
+
+def _lock_user(connection: Connection, statements: _Statements, user_id: str) -> str | None:
     """The user's revision, with their row locked until commit (PostgreSQL: FOR UPDATE; SQLite:
     the whole database is, since BEGIN IMMEDIATE). A missing row is created bare and locked, so
     even two servers writing a new user's first change learn of each other. Should other servers
     keep creating and deleting the row under us, the answer is UNKNOWN, which matches no copy."""
-    query = select(users.c.revision).where(users.c.user_id == user_id).with_for_update()
-    bare = _insert(connection, users).values(user_id=user_id, created_at=_now(), updated_at=_now())
     for _ in range(LOCK_ATTEMPTS):
-        found = connection.execute(query).first()
+        found = connection.execute(statements.lock, {"user_id": user_id}).first()
         if found is not None:
             return found.revision
-        created = connection.execute(bare.on_conflict_do_nothing(index_elements=[users.c.user_id]))
+        created = connection.execute(statements.create_bare, {"user_id": user_id, "now": _now()})
         if created.rowcount == 1:
             return None
     return UNKNOWN
 
 
-def _write_one(connection: Connection, user_id: str, effect: Effect, today: date) -> str | None:
+def _write_one(
+    connection: Connection, statements: _Statements, user_id: str, effect: Effect, today: date
+) -> tuple[str | None, int | None]:
+    """The user's revision after `effect`, and the id of the session it inserted (if any)."""
     if isinstance(effect, DeleteProfile):
-        connection.execute(delete(users).where(users.c.user_id == user_id))
-        connection.execute(delete(sessions).where(sessions.c.user_id == user_id))
-        return None
-    if not isinstance(effect, RecordSession | SavePreferences | MarkScreened):
+        connection.execute(statements.delete_user, {"user_id": user_id})
+        connection.execute(statements.delete_sessions, {"user_id": user_id})
+        return None, None
+    upsert = statements.upserts.get(type(effect))
+    if upsert is None:
         raise TypeError(f"the store cannot apply {effect!r}")
-    now = _now()
-    changes: dict[str, Any] = {"updated_at": now, "revision": uuid.uuid4().hex}
+    revision = uuid.uuid4().hex
+    values: dict[str, Any] = {"user_id": user_id, "now": _now(), "revision": revision}
     if isinstance(effect, SavePreferences):
-        changes |= {"hold_seconds": effect.hold_seconds, "reps": effect.reps}
+        values |= {"hold_seconds": effect.hold_seconds, "reps": effect.reps}
     elif isinstance(effect, MarkScreened):
-        changes |= {"screened_on": today}
-    upsert = _insert(connection, users).values(user_id=user_id, created_at=now, **changes)
-    connection.execute(upsert.on_conflict_do_update(index_elements=[users.c.user_id], set_=changes))
-    if isinstance(effect, RecordSession):
-        connection.execute(sessions.insert().values(user_id=user_id, **_row(effect.record)))
-    return str(changes["revision"])
+        values |= {"screened_on": today}
+    connection.execute(upsert, values)
+    if not isinstance(effect, RecordSession):
+        return revision, None
+    inserted = connection.execute(
+        statements.insert_session, {"user_id": user_id, **_row(effect.record)}
+    )
+    return revision, int(inserted.inserted_primary_key[0])
 
 
 def _row(record: SessionRecord) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from ask_sdk_core.serialize import DefaultSerializer
@@ -14,7 +14,7 @@ from storage_helpers import record
 
 from shared.profile import Profile
 from shared.reply import RecordSession
-from shared.storage import Change, SafeStore
+from shared.storage import Change, SafeStore, Snapshot
 from shared.storage.codec import effects_to_json
 from skill.dialogs.requests import RequestFactory, Session
 from skill.persistence import ProfilePersistenceAdapter
@@ -26,6 +26,7 @@ class SlowStore:
 
     def __init__(self) -> None:
         self.calls: list[str] = []
+        self.loads = 0  # snapshots built afresh rather than confirmed
         self.working = False
 
     def _call(self, name: str) -> None:
@@ -33,13 +34,12 @@ class SlowStore:
         if not self.working:
             raise sqlite3.OperationalError("canceling statement due to statement timeout")
 
-    def revision(self, user_id: str) -> str | None:
-        self._call("revision")
-        return "r1"
-
-    def load(self, user_id: str) -> Profile | None:
-        self._call("load")
-        return Profile(sessions=(record(),))
+    def snapshot(self, user_id: str, known: Snapshot | None = None) -> Snapshot:
+        self._call("snapshot")
+        if known is not None and known.revision == "r1":
+            return known
+        self.loads += 1
+        return Snapshot(Profile(sessions=(record(),)), "r1", datetime(2026, 1, 1), 1)
 
     def change(self, user_id: str, effects: Any, today: date) -> Change:
         self._call("change")
@@ -59,11 +59,11 @@ def test_a_slow_database_costs_one_call_per_read_and_one_per_save() -> None:
     adapter = ProfilePersistenceAdapter(SafeStore(slow))  # type: ignore[arg-type]
     envelope = _envelope()
     assert adapter.get_attributes(envelope) == {}
-    assert slow.calls == ["revision"]
+    assert slow.calls == ["snapshot"]
     adapter.save_attributes(
         envelope, {"pending_effects": effects_to_json([RecordSession(record())])}
     )
-    assert slow.calls == ["revision", "change"]
+    assert slow.calls == ["snapshot", "change"]
 
 
 def test_a_session_goes_on_from_memory_while_the_database_is_slow() -> None:
@@ -72,10 +72,10 @@ def test_a_session_goes_on_from_memory_while_the_database_is_slow() -> None:
     adapter = ProfilePersistenceAdapter(SafeStore(slow))  # type: ignore[arg-type]
     envelope = _envelope()
     first = adapter.get_attributes(envelope)["profile"]
-    assert slow.calls == ["revision", "load"]
+    assert slow.calls == ["snapshot"] and slow.loads == 1
     slow.working = False
     assert adapter.get_attributes(envelope)["profile"] == first  # from memory, one call tried
-    assert slow.calls == ["revision", "load", "revision"]
+    assert slow.calls == ["snapshot", "snapshot"]
     slow.working = True
     assert adapter.get_attributes(envelope)["profile"] == first  # same revision: no load
-    assert slow.calls[-1] == "revision" and slow.calls.count("load") == 1
+    assert slow.calls == ["snapshot"] * 3 and slow.loads == 1

@@ -16,6 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from storage_helpers import CLOSED_PORT_URL, all_rows, record
 
+import shared.storage.store as store_module
 from shared.profile import Profile
 from shared.reply import MarkScreened, RecordSession, SavePreferences
 from shared.storage import SafeStore
@@ -181,6 +182,31 @@ def test_a_change_made_between_reading_and_saving_is_not_hidden(database_url: st
         there.close()
 
 
+def test_another_servers_session_is_read_alone_not_the_whole_profile(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    here, there = SafeStore.open(database_url), SafeStore.open(database_url)
+    built: list[Any] = []
+    real = store_module._record
+    monkeypatch.setattr(store_module, "_record", lambda row: built.append(row) or real(row))
+    try:
+        server_a, server_b = ProfilePersistenceAdapter(here), ProfilePersistenceAdapter(there)
+        envelope = _envelope()
+        server_a.save_attributes(envelope, _pending(*(RecordSession(record(d)) for d in range(20))))
+        assert len(_profile(server_a, envelope).sessions) == 20  # read once on server A
+        server_a.save_attributes(envelope, _pending(RecordSession(record(0, "both"))))
+        built.clear()
+        assert len(_profile(server_a, envelope).sessions) == 21  # its own write, from memory
+        assert built == []
+        server_b.save_attributes(envelope, _pending(RecordSession(record(0, "lower_back"))))
+        profile = _profile(server_a, envelope)
+        assert [s.area for s in profile.sessions[-2:]] == ["both", "lower_back"]
+        assert len(built) == 1  # only the other server's session was read
+    finally:
+        here.close()
+        there.close()
+
+
 def test_a_database_that_is_down_never_fails_a_request(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING):
         safe = SafeStore.open(CLOSED_PORT_URL, timeout=1)
@@ -212,7 +238,7 @@ def test_a_database_lost_mid_session_goes_on_from_memory(
             assert _profile(adapter, envelope).hold_seconds == 30  # the session goes on
             adapter.save_attributes(envelope, _pending(RecordSession(record())))  # no exception
             assert not safe.healthy
-            # a fresh session, with nothing in memory, starts without a profile
+            # the failed save dropped the copy: a fresh session starts without a profile
             assert adapter.get_attributes(_envelope(session=5)) == {}
         assert "database error" in caplog.text
     finally:

@@ -22,6 +22,17 @@ def test_a_change_tells_the_revision_before_and_after(store: ProfileStore) -> No
     assert store.change("u1", [], TODAY) == Change(None, None)
 
 
+def test_a_change_tells_the_ids_of_the_sessions_it_inserted(store: ProfileStore) -> None:
+    first = store.change("u1", [RecordSession(record(1)), MarkScreened()], TODAY)
+    second = store.change("u1", [RecordSession(record(0)), RecordSession(record(2))], TODAY)
+    assert store.change("u1", [SavePreferences(25, 6)], TODAY).session_ids == ()
+    with store.engine.connect() as connection:
+        stored = connection.execute(text("SELECT id, day FROM sessions ORDER BY id")).all()
+    assert [row.id for row in stored] == [*first.session_ids, *second.session_ids]
+    assert len(first.session_ids) == 1 and len(second.session_ids) == 2
+    assert second.session_ids[0] < second.session_ids[1]  # in the order written
+
+
 def test_no_effects_write_nothing_not_even_a_user_row(store: ProfileStore) -> None:
     assert store.change("nobody", [], TODAY) == Change(None, None)
     assert store.change("nobody", [DeleteProfile()], TODAY) == Change(None, None)

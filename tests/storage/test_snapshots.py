@@ -1,0 +1,182 @@
+"""Snapshots: a copy of a profile brought up to date by reading only what changed, on SQLite and
+PostgreSQL, always equal to what a fresh load returns."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from storage_helpers import TODAY, record
+
+import shared.storage.store as store_module
+from shared.reply import DeleteProfile, Effect, MarkScreened, RecordSession, SavePreferences
+from shared.storage import ProfileStore, Snapshot
+from shared.storage.snapshot import MAX_SESSIONS_LOADED, NOBODY
+
+
+def _same(copy: Snapshot, fresh: Snapshot) -> None:
+    """Equal as far as anyone can tell: the profile, the revision and the row's birth."""
+    assert copy.profile == fresh.profile
+    assert (copy.revision, copy.born) == (fresh.revision, fresh.born)
+
+
+@pytest.fixture
+def two_servers(database_url: str) -> Iterator[tuple[ProfileStore, ProfileStore]]:
+    """Two stores on one database, as two servers behind a load balancer would have."""
+    here, there = ProfileStore.open(database_url), ProfileStore.open(database_url)
+    try:
+        yield here, there
+    finally:
+        here.close()
+        there.close()
+
+
+@pytest.fixture
+def records_built(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the session records the store builds from rows (the cost of a load)."""
+    built: list[int] = []
+    real = store_module._record
+
+    def counting(row: Any) -> Any:
+        built.append(row.id)
+        return real(row)
+
+    monkeypatch.setattr(store_module, "_record", counting)
+    return built
+
+
+effects = st.lists(
+    st.one_of(
+        st.builds(
+            lambda days, area: RecordSession(record(days, area)),
+            st.integers(0, 12),
+            st.sampled_from(["neck", "lower_back", "both"]),
+        ),
+        st.builds(SavePreferences, st.integers(20, 30), st.integers(5, 10)),
+        st.just(MarkScreened()),
+        st.just(DeleteProfile()),
+    ),
+    min_size=1,
+    max_size=3,
+)
+steps = st.lists(
+    st.one_of(
+        st.tuples(st.sampled_from(["mine", "theirs"]), effects),
+        st.tuples(st.just("refresh"), st.just([])),
+    ),
+    max_size=12,
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(steps=steps)
+def test_a_kept_copy_always_equals_a_fresh_load(
+    two_servers: tuple[ProfileStore, ProfileStore], steps: list[tuple[str, list[Effect]]]
+) -> None:
+    """Any mix of this server's own writes (kept in memory), another server's writes and
+    deletions (read back as what changed), and refreshes: the copy is never stale or wrong."""
+    mine, theirs = two_servers
+    user = f"u-{uuid.uuid4().hex}"  # every example starts with nobody
+    copy = mine.snapshot(user)
+    assert copy == NOBODY
+    for who, step_effects in steps:
+        if who == "theirs":
+            theirs.change(user, step_effects, TODAY)
+        elif who == "mine":
+            change = mine.change(user, step_effects, TODAY)
+            kept = copy.after_own_change(change, step_effects, TODAY)
+            if kept is not None:
+                _same(kept, mine.snapshot(user))
+            copy = kept or NOBODY  # a copy that cannot be kept is read afresh
+        copy = mine.snapshot(user, copy)
+        _same(copy, mine.snapshot(user))
+
+
+def test_an_unchanged_user_costs_one_lookup_and_no_records(
+    store: ProfileStore, records_built: list[int]
+) -> None:
+    store.apply("u", [RecordSession(record(days)) for days in range(30)], TODAY)
+    copy = store.snapshot("u")
+    assert len(records_built) == 30
+    assert store.snapshot("u", copy) is copy
+    assert len(records_built) == 30
+
+
+def test_another_servers_session_is_the_only_record_read(
+    two_servers: tuple[ProfileStore, ProfileStore], records_built: list[int]
+) -> None:
+    mine, theirs = two_servers
+    mine.apply("u", [RecordSession(record(days)) for days in range(30)], TODAY)
+    copy = mine.snapshot("u")
+    change = theirs.change("u", [RecordSession(record(0, "both")), SavePreferences(25, 6)], TODAY)
+    records_built.clear()
+    updated = mine.snapshot("u", copy)
+    assert records_built == list(change.session_ids)
+    assert updated.profile is not None and len(updated.profile.sessions) == 31
+    assert updated.profile.sessions[-1].area == "both" and updated.profile.hold_seconds == 25
+    _same(updated, mine.snapshot("u"))
+
+
+def test_a_user_deleted_and_created_again_is_read_afresh(
+    two_servers: tuple[ProfileStore, ProfileStore],
+) -> None:
+    mine, theirs = two_servers
+    mine.apply("u", [RecordSession(record(days)) for days in range(5)], TODAY)
+    copy = mine.snapshot("u")
+    theirs.apply("u", [DeleteProfile()], TODAY)
+    theirs.apply("u", [RecordSession(record(0, "both"))], TODAY)
+    updated = mine.snapshot("u", copy)
+    assert updated.profile is not None
+    assert [s.area for s in updated.profile.sessions] == ["both"]  # nothing deleted comes back
+    assert updated.born != copy.born
+    _same(updated, mine.snapshot("u"))
+
+
+def test_a_deleted_user_is_nobody(two_servers: tuple[ProfileStore, ProfileStore]) -> None:
+    mine, theirs = two_servers
+    mine.apply("u", [RecordSession(record())], TODAY)
+    copy = mine.snapshot("u")
+    theirs.apply("u", [DeleteProfile()], TODAY)
+    assert mine.snapshot("u", copy) == NOBODY
+
+
+def test_a_full_copy_keeps_only_the_latest_sessions_as_a_load_does(
+    two_servers: tuple[ProfileStore, ProfileStore],
+) -> None:
+    mine, theirs = two_servers
+    mine.apply("u", [RecordSession(record(days)) for days in range(MAX_SESSIONS_LOADED)], TODAY)
+    copy = mine.snapshot("u")
+    assert copy.profile is not None and len(copy.profile.sessions) == MAX_SESSIONS_LOADED
+    newest, oldest = record(0, "both"), record(MAX_SESSIONS_LOADED + 5, "lower_back")
+    theirs.apply("u", [RecordSession(newest), RecordSession(oldest)], TODAY)
+    updated = mine.snapshot("u", copy)
+    assert updated.profile is not None
+    assert len(updated.profile.sessions) == MAX_SESSIONS_LOADED
+    assert updated.profile.sessions[-1] == newest and oldest not in updated.profile.sessions
+    assert updated.profile.sessions[0].day == TODAY - timedelta(days=MAX_SESSIONS_LOADED - 2)
+    _same(updated, mine.snapshot("u"))
+
+
+def test_an_own_change_is_kept_only_when_nobody_wrote_in_between(
+    two_servers: tuple[ProfileStore, ProfileStore],
+) -> None:
+    mine, theirs = two_servers
+    mine.apply("u", [MarkScreened()], TODAY)
+    copy = mine.snapshot("u")
+    own = [RecordSession(record())]
+    kept = copy.after_own_change(mine.change("u", own, TODAY), own, TODAY)
+    assert kept is not None and kept.profile is not None and len(kept.profile.sessions) == 1
+    _same(kept, mine.snapshot("u"))
+    theirs.apply("u", [SavePreferences(25, 6)], TODAY)
+    assert kept.after_own_change(mine.change("u", own, TODAY), own, TODAY) is None
+    # a change that creates or deletes the row leaves the copy to be read again
+    assert NOBODY.after_own_change(mine.change("v", own, TODAY), own, TODAY) is None
+    gone = [DeleteProfile()]
+    assert mine.snapshot("u").after_own_change(mine.change("u", gone, TODAY), gone, TODAY) is None
