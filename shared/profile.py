@@ -14,6 +14,10 @@ from typing import Any
 RESCREEN_AFTER = timedelta(days=30)
 
 
+def _day(session: SessionRecord) -> date:
+    return session.day
+
+
 @dataclass(frozen=True, slots=True)
 class SessionRecord:
     """One coaching session: when, which area, which stretches were finished, pain reports."""
@@ -64,25 +68,28 @@ class Profile:
 
     @property
     def usual_area(self) -> str | None:
-        """The area done most often (the latest wins a tie)."""
+        """The area done most often (on a tie, the one done latest: by day, then by order)."""
         if not self.sessions:
             return None
         counts = Counter(s.area for s in self.sessions)
-        ordered = sorted(self.sessions, key=lambda s: s.day)
-        return max(reversed(ordered), key=lambda s: counts[s.area]).area
+        top = max(counts.values())
+        # max() keeps the first of equals: walking backwards, that is the latest of a day
+        return max((s for s in reversed(self.sessions) if counts[s.area] == top), key=_day).area
 
     def needs_screening(self, today: date) -> bool:
         """Screen first-time users, and again when the last answer is over a month old."""
         return self.screened_on is None or today - self.screened_on > RESCREEN_AFTER
 
     def streak(self, today: date) -> int:
-        """Consecutive days with a session, ending today or yesterday (a streak not yet broken)."""
-        days = {s.day for s in self.sessions}
-        cursor = today if today in days else today - timedelta(days=1)
+        """Consecutive days with a session, ending today or yesterday (a streak not yet broken).
+        Days are counted as ordinals: a year-long streak is walked in microseconds."""
+        days = {s.day.toordinal() for s in self.sessions}
+        cursor = today.toordinal()
+        if cursor not in days:
+            cursor -= 1
         count = 0
-        while cursor in days:
+        while cursor - count in days:
             count += 1
-            cursor -= timedelta(days=1)
         return count
 
     def with_session(self, record: SessionRecord) -> Profile:
