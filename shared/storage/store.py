@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from shared.profile import Profile, SessionRecord
 from shared.reply import DeleteProfile, Effect
+from shared.storage import probe
 from shared.storage.engines import (
     IMMEDIATE,
     database_url,
@@ -44,7 +45,6 @@ __all__ = [
 
 _USER = bindparam("user_id")
 _USER_ROW = select(users).where(users.c.user_id == _USER)
-_REVISION = select(users.c.revision).where(users.c.user_id == _USER)
 _SESSION_COLUMNS = (sessions.c.id, sessions.c.day, sessions.c.area, sessions.c.stretches)
 _SESSION_COLUMNS += (sessions.c.pain_reports, sessions.c.completed)
 _LATEST_SESSIONS = (
@@ -100,8 +100,18 @@ class ProfileStore:
     def snapshot(self, user_id: str, known: Snapshot | None = None) -> Snapshot:
         """The user's profile now. Given a snapshot taken earlier, this costs one primary-key
         lookup while the user is unchanged, and reads only the sessions added since otherwise
-        (see snapshot.py); the result is the same as a fresh load's."""
-        with self.engine.connect() as connection:  # one transaction: the row and sessions agree
+        (see snapshot.py); the result is the same as a fresh load's. Every write gives the row
+        a new random revision, so an unchanged revision means an unchanged user."""
+        if (
+            known is not None
+            and known.revision is not None
+            and self.revision(user_id) == known.revision
+        ):
+            return known
+        # The row is read before its sessions. Should a write land in between (PostgreSQL reads
+        # each statement afresh), the copy holds a session newer than its revision: the next
+        # turn sees the new revision and reads on from the copy's last session, nothing twice.
+        with self.engine.connect() as connection:
             user = connection.execute(_USER_ROW, {"user_id": user_id}).first()
             if user is None:
                 return NOBODY
@@ -136,10 +146,9 @@ class ProfileStore:
             return connection.execute(count).scalar_one()
 
     def revision(self, user_id: str) -> str | None:
-        """The token of the user's last change (None: no such user); one primary-key lookup, so a
-        server can check a profile it holds before trusting it."""
-        with self.engine.connect() as connection:
-            return connection.execute(_REVISION, {"user_id": user_id}).scalar_one_or_none()
+        """The token of the user's last change (None: no such user); one primary-key lookup, so
+        a server can check a profile it holds before trusting it."""
+        return probe.revision(self.engine, user_id)
 
     def apply(self, user_id: str, effects: Iterable[Effect], today: date) -> str | None:
         """All of one reply's effects for a user, atomically. Returns the user's new revision

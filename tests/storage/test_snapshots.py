@@ -6,11 +6,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import event
 from storage_helpers import TODAY, record
 
 import shared.storage.store as store_module
@@ -180,3 +182,39 @@ def test_an_own_change_is_kept_only_when_nobody_wrote_in_between(
     assert NOBODY.after_own_change(mine.change("v", own, TODAY), own, TODAY) is None
     gone = [DeleteProfile()]
     assert mine.snapshot("u").after_own_change(mine.change("u", gone, TODAY), gone, TODAY) is None
+
+
+def test_an_unchanged_user_costs_sqlite_one_statement_and_no_transaction(tmp_path: Path) -> None:
+    store = ProfileStore.open(f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    try:
+        store.apply("u", [MarkScreened()], TODAY)
+        copy = store.snapshot("u")
+        statements: list[str] = []
+        event.listen(
+            store.engine,
+            "checkout",
+            lambda connection, *_: connection.set_trace_callback(statements.append),
+        )
+        assert store.snapshot("u", copy) is copy
+        assert [" ".join(s.split()) for s in statements] == [
+            "SELECT users.revision FROM users WHERE users.user_id = 'u'"
+        ]
+    finally:
+        store.close()
+
+
+@pytest.mark.postgres
+def test_the_revision_lookup_leaves_pooled_connections_in_transactions(postgres_url: str) -> None:
+    """It runs in autocommit (one round trip); the connection goes back to the pool as it was,
+    and a write on it afterwards is still one transaction."""
+    store = ProfileStore.open(postgres_url)
+    try:
+        assert store.revision("u") is None
+        pooled = store.engine.raw_connection()
+        try:
+            assert pooled.driver_connection.autocommit is False
+        finally:
+            pooled.close()
+        assert store.change("u", [MarkScreened()], TODAY).after == store.revision("u")
+    finally:
+        store.close()

@@ -183,12 +183,14 @@ def test_a_postgres_server_lost_mid_life_degrades_then_recovers(
             assert safe.apply("u", [RecordSession(record())], TODAY) is False
             assert not safe.healthy
             assert safe.load("u") is None and not safe.healthy
-        print(f"two calls to a lost server failed in {time.monotonic() - started:.2f} s")
+            assert safe.revision("u") is None and not safe.healthy
+        print(f"three calls to a lost server failed in {time.monotonic() - started:.2f} s")
         assert "progress not saved: database error" in caplog.text
     finally:
         store.engine.dispose()
         store.engine = good_engine  # and back
     assert safe.apply("u", [RecordSession(record())], TODAY) is True and safe.healthy
+    assert safe.revision("u") is not None and safe.healthy
     assert store.count_sessions("u") == 1  # the failed write left nothing behind
     safe.close()
 
