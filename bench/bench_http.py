@@ -3,21 +3,32 @@ as ratios to a Flask hello-world under the same gunicorn settings in the same ru
 
 Targets: throughput at least 60% of hello-world's; p99 under 50 ms at concurrency 64 on 2 cores.
 Requests are a whole neck routine's turns, unsigned (the endpoint runs with verification off;
-benchmark 1 includes verification). Run: python -m bench.bench_http [--seconds 10]
+benchmark 1 includes verification). Beside throughput and latency it reports the workers' CPU time
+per request and how busy the machine was: the load generator shares the two cores, so these say
+where a request's cost lies. Run: python -m bench.bench_http [--seconds 10]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench.common import machine_line, median, percentile, table, verdict
+from bench.common import (
+    busy_between,
+    machine_line,
+    machine_ticks,
+    median,
+    percentile,
+    table,
+    verdict,
+)
 from bench.conversation import conversation_requests
-from bench.loadgen import json_bodies, run_load
-from bench.servers import GUNICORN_SETTINGS, gunicorn
+from bench.loadgen import LoadResult, json_bodies, run_load
+from bench.servers import GUNICORN_SETTINGS, Server, gunicorn
 from skill.app import AlexaEndpoint
 from skill.config import SkillConfig
 
@@ -42,6 +53,31 @@ def _bodies() -> list[bytes]:
     return json_bodies([turn for turns in zip(*per_user, strict=True) for turn in turns])
 
 
+def _measured(
+    server: Server, bodies: list[bytes], concurrency: int, seconds: float
+) -> tuple[LoadResult, list[object]]:
+    """One load run and its table row: throughput, latency, CPU per request, machine busy."""
+    ticks, workers, client = machine_ticks(), server.worker_cpu_seconds(), os.times()
+    result = run_load(server.port, bodies, concurrency, seconds)
+    busy = busy_between(ticks, machine_ticks())
+    done = max(1, len(result.latencies))
+    worker_ms = (server.worker_cpu_seconds() - workers) / done * 1e3
+    after = os.times()
+    client_ms = (after.user + after.system - client.user - client.system) / done * 1e3
+    bad = sum(n for status, n in result.statuses.items() if status != 200) + result.failures
+    row: list[object] = [
+        concurrency,
+        f"{result.throughput:.0f}/s",
+        f"{median(result.latencies) * 1e3:.1f} ms",
+        f"{percentile(result.latencies, 0.99) * 1e3:.1f} ms",
+        f"{worker_ms:.3f} ms",
+        f"{client_ms:.3f} ms",
+        f"{busy:.0%}",
+        bad,
+    ]
+    return result, row
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=10.0, help="load per measurement")
@@ -60,25 +96,14 @@ def main(argv: list[str] | None = None) -> None:
             with gunicorn(app, app_env) as server:
                 run_load(server.port, app_bodies, 8, 1.0)  # warm up
                 for concurrency in CONCURRENCY:
-                    result = run_load(server.port, app_bodies, concurrency, args.seconds)
+                    result, row = _measured(server, app_bodies, concurrency, args.seconds)
                     results[(name, concurrency)] = result
-                    bad = (
-                        sum(n for status, n in result.statuses.items() if status != 200)
-                        + result.failures
-                    )
-                    rows.append(
-                        [
-                            name,
-                            concurrency,
-                            f"{result.throughput:.0f}/s",
-                            f"{median(result.latencies) * 1e3:.1f} ms",
-                            f"{percentile(result.latencies, 0.99) * 1e3:.1f} ms",
-                            bad,
-                        ]
-                    )
+                    rows.append([name, *row])
                 memory.append([name, " ".join(f"{m:.1f}" for m in server.worker_rss_mib())])
     print(f"Benchmark 2: HTTP under gunicorn {' '.join(GUNICORN_SETTINGS)} ({machine_line()})")
-    print(table(["app", "concurrency", "throughput", "p50", "p99", "non-200"], rows))
+    headers = ["app", "concurrency", "throughput", "p50", "p99"]
+    headers += ["worker CPU/request", "client CPU/request", "machine busy", "non-200"]
+    print(table(headers, rows))
     for concurrency in CONCURRENCY:
         ours, hello = (
             results[("back stretch coach", concurrency)],

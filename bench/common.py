@@ -27,6 +27,20 @@ def machine_line() -> str:
     return f"{python} on {cpu}, {os.cpu_count()} cores"
 
 
+def machine_ticks() -> tuple[int, int]:
+    """(all, idle) clock ticks of every core since boot, from /proc/stat: two readings tell how
+    busy the machine was in between."""
+    with open("/proc/stat", encoding="ascii") as stat:
+        fields = [int(field) for field in stat.readline().split()[1:]]
+    return sum(fields), fields[3] + fields[4]  # idle and iowait
+
+
+def busy_between(before: tuple[int, int], after: tuple[int, int]) -> float:
+    """The share of the machine's cores that were busy between two machine_ticks() readings."""
+    total, idle = after[0] - before[0], after[1] - before[1]
+    return 1 - idle / total if total else float("nan")
+
+
 def per_call_seconds(
     function: Callable[[], object], *, repeat: int = 5, min_time: float = 0.3
 ) -> float:

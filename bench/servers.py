@@ -41,6 +41,15 @@ class Server:
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         return [int(pid) for pid in children.read_text().split()] if children.exists() else []
 
+    def worker_cpu_seconds(self) -> float:
+        """User and system CPU time the workers have used so far, together."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in self.worker_pids():
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime and stime, in clock ticks
+        return total / ticks
+
     def worker_rss_mib(self) -> list[float]:
         sizes = []
         for pid in self.worker_pids():
