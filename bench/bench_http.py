@@ -5,7 +5,7 @@ Targets: throughput at least 60% of hello-world's; p99 under 50 ms at concurrenc
 Requests are a whole neck routine's turns, unsigned (the endpoint runs with verification off;
 benchmark 1 includes verification). Beside throughput and latency it reports the workers' CPU time
 per request and how busy the machine was: the load generator shares the two cores, so these say
-where a request's cost lies. Run: python -m bench.bench_http [--seconds 10]
+where a request's cost lies. Run: python -m bench.bench_http [--seconds 10] [--client wrk]
 """
 
 from __future__ import annotations
@@ -17,17 +17,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench.common import (
-    busy_between,
-    machine_line,
-    machine_ticks,
-    median,
-    percentile,
-    table,
-    verdict,
-)
+from bench import clients
+from bench.common import busy_between, machine_line, machine_ticks, table, verdict
 from bench.conversation import conversation_requests
-from bench.loadgen import LoadResult, json_bodies, run_load
+from bench.loadgen import json_bodies
 from bench.servers import GUNICORN_SETTINGS, Server, gunicorn
 from skill.app import AlexaEndpoint
 from skill.config import SkillConfig
@@ -53,35 +46,42 @@ def _bodies() -> list[bytes]:
     return json_bodies([turn for turns in zip(*per_user, strict=True) for turn in turns])
 
 
+def _client_cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (wrk runs as one)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
 def _measured(
-    server: Server, bodies: list[bytes], concurrency: int, seconds: float
-) -> tuple[LoadResult, list[object]]:
+    client: str, server: Server, bodies: list[bytes], concurrency: int, seconds: float
+) -> tuple[clients.Figures, list[object]]:
     """One load run and its table row: throughput, latency, CPU per request, machine busy."""
-    ticks, workers, client = machine_ticks(), server.worker_cpu_seconds(), os.times()
-    result = run_load(server.port, bodies, concurrency, seconds)
+    ticks, workers, client_cpu = machine_ticks(), server.worker_cpu_seconds(), _client_cpu_seconds()
+    figures = clients.run(client, server.port, bodies, concurrency, seconds)
     busy = busy_between(ticks, machine_ticks())
-    done = max(1, len(result.latencies))
+    done = max(1, figures.requests)
     worker_ms = (server.worker_cpu_seconds() - workers) / done * 1e3
-    after = os.times()
-    client_ms = (after.user + after.system - client.user - client.system) / done * 1e3
-    bad = sum(n for status, n in result.statuses.items() if status != 200) + result.failures
+    client_ms = (_client_cpu_seconds() - client_cpu) / done * 1e3
     row: list[object] = [
         concurrency,
-        f"{result.throughput:.0f}/s",
-        f"{median(result.latencies) * 1e3:.1f} ms",
-        f"{percentile(result.latencies, 0.99) * 1e3:.1f} ms",
+        f"{figures.throughput:.0f}/s",
+        f"{figures.p50 * 1e3:.1f} ms",
+        f"{figures.p99 * 1e3:.1f} ms",
         f"{worker_ms:.3f} ms",
         f"{client_ms:.3f} ms",
         f"{busy:.0%}",
-        bad,
+        figures.bad,
     ]
-    return result, row
+    return figures, row
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=10.0, help="load per measurement")
+    parser.add_argument("--client", choices=clients.CLIENTS, default="python", help="load client")
     args = parser.parse_args(argv)
+    if args.client == "wrk" and (missing := clients.wrk_missing()):
+        parser.error(missing)
     bodies = _bodies()
     rows, memory, results = [], [], {}
     with tempfile.TemporaryDirectory() as folder:
@@ -94,13 +94,16 @@ def main(argv: list[str] | None = None) -> None:
             ("back stretch coach", "skill.app:create_app()", env, bodies),
         ):
             with gunicorn(app, app_env) as server:
-                run_load(server.port, app_bodies, 8, 1.0)  # warm up
+                clients.run(args.client, server.port, app_bodies, 8, 1.0)  # warm up
                 for concurrency in CONCURRENCY:
-                    result, row = _measured(server, app_bodies, concurrency, args.seconds)
+                    result, row = _measured(
+                        args.client, server, app_bodies, concurrency, args.seconds
+                    )
                     results[(name, concurrency)] = result
                     rows.append([name, *row])
                 memory.append([name, " ".join(f"{m:.1f}" for m in server.worker_rss_mib())])
-    print(f"Benchmark 2: HTTP under gunicorn {' '.join(GUNICORN_SETTINGS)} ({machine_line()})")
+    settings = " ".join(GUNICORN_SETTINGS)
+    print(f"Benchmark 2: HTTP under gunicorn {settings}, client {args.client} ({machine_line()})")
     headers = ["app", "concurrency", "throughput", "p50", "p99"]
     headers += ["worker CPU/request", "client CPU/request", "machine busy", "non-200"]
     print(table(headers, rows))
@@ -112,7 +115,7 @@ def main(argv: list[str] | None = None) -> None:
         share = ours.throughput / hello.throughput
         ok = verdict(share >= THROUGHPUT_SHARE)
         print(f"c={concurrency}: throughput {share:.0%} of hello-world -> {ok}")
-    p99 = percentile(results[("back stretch coach", 64)].latencies, 0.99) * 1e3
+    p99 = results[("back stretch coach", 64)].p99 * 1e3
     ok = verdict(p99 < P99_LIMIT_MS)
     print(f"c=64: p99 {p99:.1f} ms (target under {P99_LIMIT_MS:.0f} ms) -> {ok}")
     print()

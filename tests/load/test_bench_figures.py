@@ -1,9 +1,15 @@
-"""The arithmetic behind the benchmarks' figures: percentiles, how busy the machine was."""
+"""The arithmetic behind the benchmarks' figures: percentiles, how busy the machine was, and what
+wrk reports."""
 
 from __future__ import annotations
 
 import math
+import os
+from pathlib import Path
 
+import pytest
+
+from bench import clients
 from bench.common import busy_between, machine_ticks, percentile
 
 
@@ -26,3 +32,34 @@ def test_machine_ticks_read_this_machine() -> None:
     assert total > 0 and 0 <= idle <= total
     later = machine_ticks()
     assert later[0] >= total and later[1] >= idle
+
+
+def _fake_wrk(folder: Path, output: str) -> None:
+    """A stand-in wrk on PATH that prints `output` and keeps its arguments."""
+    script = folder / "wrk"
+    script.write_text(f'#!/bin/sh\necho "$@" > "{folder}/args"\ncat <<"END"\n{output}\nEND\n')
+    script.chmod(0o755)
+
+
+def test_wrk_figures_are_read_from_its_json_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    line = (
+        'WRK {"requests": 3000, "duration_us": 2000000, "p50_us": 12500, "p99_us": 41000, '
+        '"non_2xx": 2, "failures": 1}'
+    )
+    _fake_wrk(tmp_path, f"Running 2s test\n{line}")
+    monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
+    assert clients.wrk_missing() is None
+    figures = clients.run("wrk", 8080, [b'{"a": 1}', b'{"b": 2}'], 64, 2.0)
+    assert figures == clients.Figures(3000, 1500.0, 0.0125, 0.041, 3)
+    args = (tmp_path / "args").read_text().split()
+    assert args[:6] == ["--threads", "2", "--connections", "64", "--duration", "2s"]
+    assert args[7] == str(clients.WRK_SCRIPT) and args[8] == "http://127.0.0.1:8080/alexa"
+
+
+def test_wrk_without_figures_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _fake_wrk(tmp_path, "unable to connect")
+    monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
+    with pytest.raises(RuntimeError, match="wrk printed no figures"):
+        clients.run("wrk", 8080, [b"{}"], 16, 1.0)
