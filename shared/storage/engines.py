@@ -93,12 +93,18 @@ def begin_immediate(
                 driver.execute("BEGIN IMMEDIATE")
                 return
             except sqlite3.OperationalError as error:
-                if error.sqlite_errorcode != sqlite3.SQLITE_BUSY or clock() + pause > deadline:
+                if not _is_busy(error) or clock() + pause > deadline:
                     raise
             sleep(pause)
             pause = min(pause * 2, LOCK_PAUSE_MAX)
     finally:
         driver.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    """SQLITE_BUSY or one of its extended codes (SQLITE_BUSY_RECOVERY while another connection
+    recovers a new file's WAL, SQLITE_BUSY_SNAPSHOT...): all mean "try again shortly"."""
+    return error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY
 
 
 def _enable_wal(cursor: Any) -> None:

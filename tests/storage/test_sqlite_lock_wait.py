@@ -93,3 +93,31 @@ def test_an_error_other_than_busy_is_raised_at_once(
     assert fake.pauses == []
     waiter.execute("ROLLBACK")
     assert _busy_timeout(waiter) == int(TIMEOUT * 1000)
+
+
+class BusyThenFree:
+    """A driver whose BEGIN IMMEDIATE answers SQLite's busy codes, extended ones included, before
+    it succeeds (SQLITE_BUSY_RECOVERY cannot be produced on demand on a real file)."""
+
+    def __init__(self, codes: list[int]) -> None:
+        self.codes = codes
+        self.statements: list[str] = []
+
+    def execute(self, statement: str) -> None:
+        self.statements.append(statement)
+        if statement == "BEGIN IMMEDIATE" and self.codes:
+            error = sqlite3.OperationalError("database is locked")
+            error.sqlite_errorcode = self.codes.pop(0)
+            raise error
+
+
+def test_extended_busy_codes_are_waited_for_too() -> None:
+    busy_recovery, busy_snapshot = 261, 517  # SQLITE_BUSY with extended information
+    driver = BusyThenFree([busy_recovery, busy_snapshot, sqlite3.SQLITE_BUSY])
+    fake = FakeTime()
+    begin_immediate(driver, TIMEOUT, clock=fake.clock, sleep=fake.sleep)  # type: ignore[arg-type]
+    assert fake.pauses == [LOCK_PAUSE_FIRST * 2**n for n in range(3)]
+    assert driver.statements[-2:] == [
+        "BEGIN IMMEDIATE",
+        f"PRAGMA busy_timeout={int(TIMEOUT * 1000)}",
+    ]
