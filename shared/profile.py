@@ -14,7 +14,8 @@ from typing import Any
 RESCREEN_AFTER = timedelta(days=30)
 
 
-def _day(session: SessionRecord) -> date:
+def session_day(session: SessionRecord) -> date:
+    """A sort key: the day a session was done."""
     return session.day
 
 
@@ -74,7 +75,9 @@ class Profile:
         counts = Counter(s.area for s in self.sessions)
         top = max(counts.values())
         # max() keeps the first of equals: walking backwards, that is the latest of a day
-        return max((s for s in reversed(self.sessions) if counts[s.area] == top), key=_day).area
+        return max(
+            (s for s in reversed(self.sessions) if counts[s.area] == top), key=session_day
+        ).area
 
     def needs_screening(self, today: date) -> bool:
         """Screen first-time users, and again when the last answer is over a month old."""

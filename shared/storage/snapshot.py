@@ -12,15 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from operator import attrgetter
 
 from shared.effects import apply_effects
-from shared.profile import Profile, SessionRecord
+from shared.profile import Profile, SessionRecord, session_day
 from shared.reply import DeleteProfile, Effect
 from shared.storage.writes import Change
 
 MAX_SESSIONS_LOADED = 400
-_day = attrgetter("day")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,13 +31,6 @@ class Snapshot:
     revision: str | None = None
     born: datetime | None = None
     last_session_id: int = 0
-
-    def is_current(self, revision: str | None, born: datetime | None) -> bool:
-        return self.revision == revision and self.born == born
-
-    def can_extend(self, born: datetime) -> bool:
-        """Whether reading the sessions after `last_session_id` brings this copy up to date."""
-        return self.profile is not None and self.born == born
 
     def after_own_change(
         self, change: Change, effects: Sequence[Effect], today: date
@@ -64,4 +55,4 @@ NOBODY = Snapshot(None)
 def in_load_order(sessions: Iterable[SessionRecord]) -> tuple[SessionRecord, ...]:
     """Sessions in insertion order, as a load returns them: ordered by day, then by insertion
     (a stable sort by day keeps that), only the latest MAX_SESSIONS_LOADED."""
-    return tuple(sorted(sessions, key=_day)[-MAX_SESSIONS_LOADED:])
+    return tuple(sorted(sessions, key=session_day)[-MAX_SESSIONS_LOADED:])

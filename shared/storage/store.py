@@ -115,13 +115,8 @@ class ProfileStore:
             user = connection.execute(_USER_ROW, {"user_id": user_id}).first()
             if user is None:
                 return NOBODY
-            if known is not None and known.is_current(user.revision, user.created_at):
-                return known
-            if (
-                known is not None
-                and known.profile is not None
-                and known.can_extend(user.created_at)
-            ):
+            # The same row (same birth) as the copy's: its sessions after the copy's are all new.
+            if known is not None and known.profile is not None and known.born == user.created_at:
                 after = {"user_id": user_id, "after": known.last_session_id}
                 added = connection.execute(_SESSIONS_AFTER, after).all()
                 held, last_id = known.profile.sessions, known.last_session_id
