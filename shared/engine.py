@@ -1,7 +1,8 @@
 """The conversation engine: one event in, a reply and the next state out.
 
-No clock, no I/O: the caller passes today's date and the user's profile in a `Context`, and applies
-the reply's effects to its own store. The skill and the tutor are thin adapters around `handle`.
+No clock, no I/O: the caller passes today's date and the user's profile in a `Context` (or a
+function of its own that reads the profile, called only on a turn that needs it), and applies the
+reply's effects to its own store. The skill and the tutor are thin adapters around `handle`.
 """
 
 from __future__ import annotations
@@ -62,15 +63,38 @@ class Context:
     # 0 = one repetition per reply (a timed front end that reports progress after each hold).
     max_chunk_seconds: int | None = None
     locale: str = "en-US"
+    # For a caller whose profile costs a database read: called at most once a turn, and only on
+    # a turn that uses the profile (most turns of a routine don't); `profile` is then unused.
+    load_profile: Callable[[], Profile | None] | None = None
+
+
+class _ProfileOnFirstUse:
+    """The context's profile, read when a turn first needs it and kept for the rest of it."""
+
+    def __init__(self, context: Context) -> None:
+        self._load = context.load_profile
+        self._profile = context.profile
+
+    def __call__(self) -> Profile | None:
+        if self._load is not None:
+            self._profile, self._load = self._load(), None
+        return self._profile
 
 
 class _Turn:
     """Builds one reply: collects steps and effects while mutating a copy of the state."""
 
-    def __init__(self, state: dict[str, Any], context: Context, catalog: Catalog) -> None:
+    def __init__(
+        self,
+        state: dict[str, Any],
+        context: Context,
+        catalog: Catalog,
+        stored_profile: Callable[[], Profile | None],
+    ) -> None:
         self.st = state
         self.ctx = context
         self.catalog = catalog
+        self.stored_profile = stored_profile
         self.steps: list[Step] = []
         self.effects: list[Effect] = []
         self.card: Card | None = None
@@ -111,7 +135,7 @@ class _Turn:
 
     @property
     def profile(self) -> Profile | None:
-        return None if self.st["profile_deleted"] else self.ctx.profile
+        return None if self.st["profile_deleted"] else self.stored_profile()
 
     @property
     def routine(self) -> tuple[Exercise, ...]:
@@ -707,8 +731,7 @@ def _dispatch(t: _Turn, event: Event) -> None:
         _unknown(t)
 
 
-def _initial_state(context: Context) -> dict[str, Any]:
-    profile = context.profile
+def _initial_state(profile: Profile | None) -> dict[str, Any]:
     hold = profile.hold_seconds if profile and profile.hold_seconds else DEFAULT_HOLD_SECONDS
     reps = profile.reps if profile and profile.reps else DEFAULT_REPS
     hold = hold if HOLD_LIMITS[0] <= hold <= HOLD_LIMITS[1] else DEFAULT_HOLD_SECONDS
@@ -722,9 +745,10 @@ def handle(state: Mapping[str, Any] | None, event: Event, context: Context) -> R
     catalog = load_catalog()
     loaded = load_state(state, len(catalog.exercises)) if state is not None else None
     restarted = state is not None and loaded is None
+    stored_profile = _ProfileOnFirstUse(context)
     if loaded is None or loaded["phase"] == "done":
-        loaded = _initial_state(context)
-    turn = _Turn(loaded, context, catalog)
+        loaded = _initial_state(stored_profile())
+    turn = _Turn(loaded, context, catalog, stored_profile)
     if restarted:
         turn.say("state.restart")
     _dispatch(turn, event)

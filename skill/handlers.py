@@ -83,11 +83,12 @@ def _profile(handler_input: HandlerInput) -> Profile | None:
 
 
 def context_for(handler_input: HandlerInput) -> Context:
-    """Today from the request's own timestamp, so a replayed dialog sees the day it was made on."""
+    """Today from the request's own timestamp, so a replayed dialog sees the day it was made on.
+    The profile is read only if the turn uses it: most turns of a routine cost no database read."""
     timestamp = handler_input.request_envelope.request.timestamp
     return Context(
         today=timestamp.date(),
-        profile=_profile(handler_input),
+        load_profile=lambda: _profile(handler_input),
         max_chunk_seconds=VOICE_CHUNK_SECONDS,
         locale=_locale(handler_input),
     )

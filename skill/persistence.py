@@ -5,10 +5,12 @@ saving applies the engine's pending effects in one transaction. A database that 
 fails the response: SafeStore logs and carries on.
 
 Each worker keeps a copy of the profiles it has served recently: a year of daily sessions is
-hundreds of rows, too many to load every turn. Each turn asks the store to bring the copy up to
-date (one primary-key lookup while nobody changed the user; only the sessions added since when
-another server behind the load balancer did), so a finished session or "delete my data" handled
-elsewhere is seen on the very next turn. The worker's own writes update its copy in memory.
+hundreds of rows, too many to load every turn. A turn that uses the profile (the engine asks for
+it only when it does: greeting, screening, choosing an area, settings and history, not the
+stretches themselves) asks the store to bring the copy up to date: one primary-key lookup while
+nobody changed the user; only the sessions added since when another server behind the load
+balancer did. So a finished session or "delete my data" handled elsewhere is seen by the very
+next turn that could show it. The worker's own writes update its copy in memory.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The per-turn question "has this user changed?", asked straight on the pooled DBAPI connection.
 
-It is asked on every turn of every conversation, and SQLAlchemy's connection, transaction and
+It is asked on every turn that uses the profile, and SQLAlchemy's connection, transaction and
 result machinery costs several times the lookup itself (on SQLite 0.065 ms against 0.011 ms). The
 answer is one plain string, so skipping result processing loses nothing. The pool still hands out
 the connection (and pre-pings it on PostgreSQL), the statement is SQLAlchemy's own, compiled once

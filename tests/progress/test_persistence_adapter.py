@@ -14,6 +14,8 @@ from sqlalchemy import text
 from shared.reply import MarkScreened, SavePreferences
 from shared.storage import SafeStore
 from shared.storage.codec import effects_to_json
+from skill.app import AlexaEndpoint
+from skill.config import SkillConfig
 from skill.dialogs.requests import USER_ID, RequestFactory, Session
 from skill.persistence import ProfilePersistenceAdapter, user_key
 
@@ -60,3 +62,32 @@ def test_a_down_database_and_bad_effects_never_raise(
     assert "not saving malformed effects" in caplog.text
     assert working.get_attributes(envelope) == {}
     working.store.close()
+
+
+def test_only_the_turns_that_use_the_profile_read_the_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    endpoint = AlexaEndpoint(SkillConfig(verify=False, database_url=str(tmp_path / "p.sqlite3")))
+    adapter = endpoint.skill.persistence_adapter
+    assert isinstance(adapter, ProfilePersistenceAdapter)
+    reads: list[int] = []
+    read = adapter.store.snapshot
+    monkeypatch.setattr(adapter.store, "snapshot", lambda *a: reads.append(1) or read(*a))
+    factory, session = RequestFactory(), Session()
+    reads_per_turn, ended = [], False
+    for words in ["@launch", "no", "neck", "no", *["ready"] * 10]:
+        launch = words == "@launch"
+        request = factory.launch(session) if launch else factory.utterance(session, words)
+        before = len(reads)
+        status, answer = endpoint.answer({}, json.dumps(request).encode())
+        assert status == 200
+        reads_per_turn.append((words, len(reads) - before))
+        ended = bool(answer["response"].get("shouldEndSession"))
+        if ended:
+            break
+        session.after(answer, ended)
+    assert ended, reads_per_turn  # the routine finished...
+    assert adapter.store.store is not None
+    assert adapter.store.store.count_sessions(user_key(USER_ID)) == 1  # ...and was recorded
+    assert reads_per_turn[:3] == [("@launch", 1), ("no", 1), ("neck", 1)]
+    assert len(reads_per_turn) > 5 and all(n == 0 for _words, n in reads_per_turn[3:])
