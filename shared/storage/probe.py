@@ -12,51 +12,26 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Dialect, Engine, bindparam, select
+from sqlalchemy import Engine, bindparam, select
 
+from shared.storage.compiled import PerDialect, compile_for
 from shared.storage.schema import users
 
 REVISION = select(users.c.revision).where(users.c.user_id == bindparam("user_id"))
-
-
-@dataclass(frozen=True, slots=True)
-class _Compiled:
-    sql: str
-    positional: bool  # SQLite's "?" takes a tuple, psycopg's "%(name)s" a mapping
-    autocommit: bool
-
-
-_COMPILED: dict[tuple[str, str], _Compiled] = {}
-
-
-def _compiled(dialect: Dialect) -> _Compiled:
-    """The statement for a dialect, compiled once (keyed by name and parameter style, so the
-    cache holds no engine alive)."""
-    key = (dialect.name, dialect.paramstyle)
-    found = _COMPILED.get(key)
-    if found is None:
-        compiled = REVISION.compile(dialect=dialect)
-        positional = compiled.positiontup is not None
-        found = _COMPILED[key] = _Compiled(
-            compiled.string, positional, dialect.name == "postgresql"
-        )
-    return found
+_revision = PerDialect(lambda dialect: compile_for(REVISION, dialect))
 
 
 def revision(engine: Engine, user_id: str) -> str | None:
     """One user's revision token (None: no such user), read with a single statement."""
-    statement = _compiled(engine.dialect)
-    parameters: Any = (user_id,) if statement.positional else {"user_id": user_id}
+    statement = _revision(engine.dialect)
     connection = engine.raw_connection()
     try:
-        with _without_transaction(connection, statement.autocommit):
+        with _without_transaction(connection, engine.dialect.name == "postgresql"):
             cursor = connection.cursor()
             try:
-                cursor.execute(statement.sql, parameters)
-                row = cursor.fetchone()
+                row = statement.run(cursor, {"user_id": user_id}).fetchone()
             finally:
                 cursor.close()
     finally:

@@ -4,8 +4,8 @@ Every write first locks the user's row (creating a bare one if needed) and reads
 a caller holding a copy of the profile learns whether anyone changed it since that copy was made.
 Sessions are plain INSERTs and preferences atomic upserts: concurrent writers never lose anything.
 
-Statements are built once per dialect with bound parameters, so SQLAlchemy compiles each once and
-a write costs only its round trips.
+Statements are built and compiled once per dialect and run on the transaction's DBAPI cursor
+(compiled.py), so a write costs little more than its round trips.
 """
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, select
+from sqlalchemy import Connection, Dialect, bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from shared.profile import SessionRecord
 from shared.reply import DeleteProfile, Effect, MarkScreened, RecordSession, SavePreferences
+from shared.storage.compiled import Compiled, PerDialect, compile_for
 from shared.storage.schema import sessions, users
 
 LOCK_ATTEMPTS = 5
@@ -41,13 +41,17 @@ class Change:
 
 def write(connection: Connection, user_id: str, effects: Sequence[Effect], today: date) -> Change:
     """Apply `effects` inside the caller's transaction (on SQLite: begun IMMEDIATE)."""
-    statements = _statements(connection.dialect.name)
-    before = _lock_user(connection, statements, user_id)
-    after, inserted = before, []
-    for effect in effects:
-        after, session_id = _write_one(connection, statements, user_id, effect, today)
-        if session_id is not None:
-            inserted.append(session_id)
+    statements = _statements(connection.dialect)
+    cursor = connection.connection.cursor()
+    try:
+        before = _lock_user(cursor, statements, user_id)
+        after, inserted = before, []
+        for effect in effects:
+            after, session_id = _write_one(cursor, statements, user_id, effect, today)
+            if session_id is not None:
+                inserted.append(session_id)
+    finally:
+        cursor.close()
     return Change(before, after, tuple(inserted))
 
 
@@ -57,12 +61,12 @@ def _now() -> datetime:
 
 @dataclass(frozen=True, slots=True)
 class _Statements:
-    lock: Any
-    create_bare: Any
-    upserts: dict[type, Any]
-    insert_session: Any
-    delete_user: Any
-    delete_sessions: Any
+    lock: Compiled
+    create_bare: Compiled
+    upserts: dict[type, Compiled]
+    insert_session: Compiled
+    delete_user: Compiled
+    delete_sessions: Compiled
 
 
 _SESSION_COLUMNS = ("day", "area", "stretches", "pain_reports", "completed")
@@ -73,10 +77,10 @@ _CHANGED_COLUMNS: dict[type, tuple[str, ...]] = {
 }
 
 
-@cache
-def _statements(dialect_name: str) -> _Statements:
-    """Every statement a write uses, for one dialect (its own INSERT ... ON CONFLICT)."""
-    insert = (postgresql if dialect_name == "postgresql" else sqlite).insert
+def _build_statements(dialect: Dialect) -> _Statements:
+    """Every statement a write uses, compiled for one dialect (its own INSERT ... ON CONFLICT).
+    A session's insert returns its id (SQLite has RETURNING since 3.35)."""
+    insert = (postgresql if dialect.name == "postgresql" else sqlite).insert
     user = bindparam("user_id")
     bare = insert(users).values(
         user_id=user, created_at=bindparam("now"), updated_at=bindparam("now")
@@ -88,40 +92,48 @@ def _statements(dialect_name: str) -> _Statements:
         values = insert(users).values(user_id=user, created_at=bindparam("now"), **changed)
         return values.on_conflict_do_update(index_elements=[users.c.user_id], set_=changed)
 
+    def compiled(statement: Any) -> Compiled:
+        return compile_for(statement, dialect)
+
     return _Statements(
-        lock=select(users.c.revision).where(users.c.user_id == user).with_for_update(),
-        create_bare=bare.on_conflict_do_nothing(index_elements=[users.c.user_id]),
-        upserts={kind: upsert(columns) for kind, columns in _CHANGED_COLUMNS.items()},
-        insert_session=sessions.insert().values(
-            user_id=user, **{column: bindparam(column) for column in _SESSION_COLUMNS}
+        lock=compiled(select(users.c.revision).where(users.c.user_id == user).with_for_update()),
+        create_bare=compiled(bare.on_conflict_do_nothing(index_elements=[users.c.user_id])),
+        upserts={kind: compiled(upsert(columns)) for kind, columns in _CHANGED_COLUMNS.items()},
+        insert_session=compiled(
+            sessions.insert()
+            .values(user_id=user, **{column: bindparam(column) for column in _SESSION_COLUMNS})
+            .returning(sessions.c.id)
         ),
-        delete_user=delete(users).where(users.c.user_id == user),
-        delete_sessions=delete(sessions).where(sessions.c.user_id == user),
+        delete_user=compiled(delete(users).where(users.c.user_id == user)),
+        delete_sessions=compiled(delete(sessions).where(sessions.c.user_id == user)),
     )
 
 
-def _lock_user(connection: Connection, statements: _Statements, user_id: str) -> str | None:
+_statements = PerDialect(_build_statements)
+
+
+def _lock_user(cursor: Any, statements: _Statements, user_id: str) -> str | None:
     """The user's revision, with their row locked until commit (PostgreSQL: FOR UPDATE; SQLite:
     the whole database is, since BEGIN IMMEDIATE). A missing row is created bare and locked, so
     even two servers writing a new user's first change learn of each other. Should other servers
     keep creating and deleting the row under us, the answer is UNKNOWN, which matches no copy."""
     for _ in range(LOCK_ATTEMPTS):
-        found = connection.execute(statements.lock, {"user_id": user_id}).first()
+        found = statements.lock.run(cursor, {"user_id": user_id}).fetchone()
         if found is not None:
-            return found.revision
-        created = connection.execute(statements.create_bare, {"user_id": user_id, "now": _now()})
+            return found[0]
+        created = statements.create_bare.run(cursor, {"user_id": user_id, "now": _now()})
         if created.rowcount == 1:
             return None
     return UNKNOWN
 
 
 def _write_one(
-    connection: Connection, statements: _Statements, user_id: str, effect: Effect, today: date
+    cursor: Any, statements: _Statements, user_id: str, effect: Effect, today: date
 ) -> tuple[str | None, int | None]:
     """The user's revision after `effect`, and the id of the session it inserted (if any)."""
     if isinstance(effect, DeleteProfile):
-        connection.execute(statements.delete_user, {"user_id": user_id})
-        connection.execute(statements.delete_sessions, {"user_id": user_id})
+        statements.delete_user.run(cursor, {"user_id": user_id})
+        statements.delete_sessions.run(cursor, {"user_id": user_id})
         return None, None
     upsert = statements.upserts.get(type(effect))
     if upsert is None:
@@ -132,13 +144,11 @@ def _write_one(
         values |= {"hold_seconds": effect.hold_seconds, "reps": effect.reps}
     elif isinstance(effect, MarkScreened):
         values |= {"screened_on": today}
-    connection.execute(upsert, values)
+    upsert.run(cursor, values)
     if not isinstance(effect, RecordSession):
         return revision, None
-    inserted = connection.execute(
-        statements.insert_session, {"user_id": user_id, **_row(effect.record)}
-    )
-    return revision, int(inserted.inserted_primary_key[0])
+    inserted = statements.insert_session.run(cursor, {"user_id": user_id, **_row(effect.record)})
+    return revision, int(inserted.fetchone()[0])
 
 
 def _row(record: SessionRecord) -> dict[str, Any]:

@@ -1,8 +1,9 @@
 """A database that answers too slowly: the statement timeout turns it into a logged failure.
 
-pg_sleep is slipped in front of the store's own statements by an event hook, so the store's real
-code path is what times out; a driver error raised inside a hook reaches SafeStore unwrapped,
-which is why SafeStore also knows the drivers' own error classes.
+A read is slowed by pg_sleep slipped in front of the store's own statements by an event hook, so
+the store's real code path is what times out; a write (run on the driver's cursor, which no hook
+sees) waits for a row lock another transaction holds. Either way the driver's error reaches
+SafeStore unwrapped, which is why SafeStore also knows the drivers' own error classes.
 """
 
 from __future__ import annotations
@@ -10,15 +11,19 @@ from __future__ import annotations
 import logging
 import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 from storage_helpers import TODAY, record
 
 from shared.reply import MarkScreened, RecordSession
 from shared.storage import SafeStore
+from shared.storage.engines import postgres_engine
 from shared.storage.safe import is_database_failure
+from shared.storage.schema import users
 
 
 def _sleep_before_each_statement(safe: SafeStore, seconds: float) -> None:
@@ -39,10 +44,24 @@ def test_a_slow_server_is_cut_off_by_the_statement_timeout(
     started = time.monotonic()
     with caplog.at_level(logging.WARNING):
         assert safe.load("u") is None and not safe.healthy
-        assert safe.apply("u", [RecordSession(record())], TODAY) is False
+        with _row_locked_elsewhere(postgres_url, "u"):  # writes run on the driver's own cursor
+            assert safe.apply("u", [RecordSession(record())], TODAY) is False
     print(f"two calls to a 30 s-slow server gave up in {time.monotonic() - started:.2f} s")
     assert caplog.text.count("statement timeout") == 2
     safe.close()
+
+
+@contextmanager
+def _row_locked_elsewhere(url: str, user_id: str) -> Iterator[None]:
+    """Another server's long transaction holding the row lock a write must wait for."""
+    engine = postgres_engine(url, timeout=30)
+    try:
+        with engine.connect() as connection, connection.begin():
+            locked = select(users.c.user_id).where(users.c.user_id == user_id).with_for_update()
+            assert connection.execute(locked).first() is not None
+            yield
+    finally:
+        engine.dispose()
 
 
 def test_driver_errors_count_as_database_failures_and_bugs_do_not() -> None:
