@@ -1,21 +1,25 @@
 """SQLAlchemy statements compiled once per dialect and run straight on a DBAPI cursor.
 
-The statements asked on every turn (the revision probe) and on every write are few and fixed, and
-SQLAlchemy's per-statement machinery (execution context, parameter processing, result objects)
-costs several times what SQLite takes to run them. Compiling each once keeps SQLAlchemy's SQL, its
-dialect's upsert syntax and its type encodings (SQLite keeps dates as ISO strings and booleans as
-integers): only the per-call machinery is skipped. Errors are the driver's own, which SafeStore
-recognises.
+The statements of a turn that uses a profile (the user's row, and the sessions another server
+added) and of every write are few and fixed, and SQLAlchemy's per-statement machinery (execution
+context, parameter processing, result objects) costs several times what SQLite takes to run them:
+on SQLite a primary-key lookup took 0.065 ms through a SQLAlchemy connection and 0.013 ms here.
+Compiling each statement once keeps SQLAlchemy's SQL, its dialect's upsert syntax and its type
+encodings both ways (SQLite keeps dates as ISO strings and booleans as integers): only the
+per-call machinery is skipped. Errors are the driver's own, which SafeStore recognises.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Dialect
+from sqlalchemy import Dialect, Engine, Select
 from sqlalchemy.sql import ClauseElement
+
+Decoder = Callable[[Any], Any] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,9 +29,11 @@ class Compiled:
     sql: str
     positions: tuple[str, ...] | None  # SQLite's "?" takes a tuple in this order; psycopg a dict
     encoders: tuple[tuple[str, Callable[[Any], Any]], ...]  # the dialect's bind processors
+    decoders: tuple[Decoder, ...] = ()  # a SELECT's result processors, one a column
+    fixed: tuple[tuple[str, Any], ...] = ()  # values the statement carries (a LIMIT's)
 
     def parameters(self, values: Mapping[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
-        encoded = dict(values)
+        encoded = {**dict(self.fixed), **values}
         for name, encode in self.encoders:
             if name in encoded:
                 encoded[name] = encode(encoded[name])
@@ -39,6 +45,22 @@ class Compiled:
         cursor.execute(self.sql, self.parameters(values))
         return cursor
 
+    def decoded(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
+        """A row as SQLAlchemy would give it (SQLite's date strings as dates, and so on)."""
+        if not any(self.decoders):
+            return tuple(row)
+        return tuple(
+            value if decode is None or value is None else decode(value)
+            for decode, value in zip(self.decoders, row, strict=True)
+        )
+
+    def first(self, cursor: Any, values: Mapping[str, Any]) -> tuple[Any, ...] | None:
+        row = self.run(cursor, values).fetchone()
+        return None if row is None else self.decoded(row)
+
+    def all(self, cursor: Any, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        return [self.decoded(row) for row in self.run(cursor, values).fetchall()]
+
 
 def compile_for(statement: ClauseElement, dialect: Dialect) -> Compiled:
     compiled = statement.compile(dialect=dialect)
@@ -48,7 +70,38 @@ def compile_for(statement: ClauseElement, dialect: Dialect) -> Compiled:
         if encode is not None:
             encoders.append((name, encode))
     positions = tuple(compiled.positiontup) if compiled.positiontup is not None else None
-    return Compiled(compiled.string, positions, tuple(encoders))
+    fixed = tuple(
+        (name, bind.effective_value) for name, bind in compiled.binds.items() if not bind.required
+    )
+    decoders: tuple[Decoder, ...] = ()
+    if isinstance(statement, Select):
+        decoders = tuple(
+            column.type.dialect_impl(dialect).result_processor(dialect, None)
+            for column in statement.selected_columns
+        )
+    return Compiled(compiled.string, positions, tuple(encoders), decoders, fixed)
+
+
+@contextmanager
+def cursor_for(engine: Engine) -> Iterator[Any]:
+    """A cursor on a pooled connection, each statement its own transaction: psycopg is put in
+    autocommit (one round trip instead of BEGIN, the statement and ROLLBACK); SQLite connections
+    already are (see engines.py), their transactions explicit. The pool still hands out the
+    connection, and pre-pings it on PostgreSQL."""
+    connection = engine.raw_connection()
+    try:
+        autocommit = engine.dialect.name == "postgresql"
+        if autocommit:
+            connection.driver_connection.autocommit = True
+        cursor = connection.cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+            if autocommit:
+                connection.driver_connection.autocommit = False
+    finally:
+        connection.close()  # back to the pool
 
 
 T = TypeVar("T")

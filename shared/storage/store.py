@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -18,7 +19,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from shared.profile import Profile, SessionRecord
 from shared.reply import DeleteProfile, Effect
-from shared.storage import probe
+from shared.storage.compiled import Compiled, PerDialect, compile_for, cursor_for
 from shared.storage.engines import (
     IMMEDIATE,
     database_url,
@@ -44,7 +45,9 @@ __all__ = [
 ]
 
 _USER = bindparam("user_id")
-_USER_ROW = select(users).where(users.c.user_id == _USER)
+_USER_ROW = select(
+    users.c.revision, users.c.created_at, users.c.hold_seconds, users.c.reps, users.c.screened_on
+).where(users.c.user_id == _USER)
 _SESSION_COLUMNS = (sessions.c.id, sessions.c.day, sessions.c.area, sessions.c.stretches)
 _SESSION_COLUMNS += (sessions.c.pain_reports, sessions.c.completed)
 _LATEST_SESSIONS = (
@@ -57,6 +60,27 @@ _SESSIONS_AFTER = (
     select(*_SESSION_COLUMNS)
     .where(sessions.c.user_id == _USER, sessions.c.id > bindparam("after"))
     .order_by(sessions.c.day, sessions.c.id)
+)
+
+
+_REVISION = select(users.c.revision).where(users.c.user_id == _USER)
+
+
+@dataclass(frozen=True, slots=True)
+class _Reads:
+    revision: Compiled
+    user_row: Compiled
+    latest_sessions: Compiled
+    sessions_after: Compiled
+
+
+_reads = PerDialect(
+    lambda dialect: _Reads(
+        *(
+            compile_for(statement, dialect)
+            for statement in (_REVISION, _USER_ROW, _LATEST_SESSIONS, _SESSIONS_AFTER)
+        )
+    )
 )
 
 
@@ -101,38 +125,35 @@ class ProfileStore:
         """The user's profile now. Given a snapshot taken earlier, this costs one primary-key
         lookup while the user is unchanged, and reads only the sessions added since otherwise
         (see snapshot.py); the result is the same as a fresh load's. Every write gives the row
-        a new random revision, so an unchanged revision means an unchanged user."""
-        if (
-            known is not None
-            and known.revision is not None
-            and self.revision(user_id) == known.revision
-        ):
-            return known
-        # The row is read before its sessions. Should a write land in between (PostgreSQL reads
-        # each statement afresh), the copy holds a session newer than its revision: the next
-        # turn sees the new revision and reads on from the copy's last session, nothing twice.
-        with self.engine.connect() as connection:
-            user = connection.execute(_USER_ROW, {"user_id": user_id}).first()
+        a new random revision, so an unchanged revision means an unchanged user. The statements
+        run on the DBAPI cursor (compiled.py): this is asked on every turn that uses a profile."""
+        reads = _reads(self.engine.dialect)
+        # The row is read before its sessions, each statement on its own. Should a write land in
+        # between, the copy holds a session newer than its revision: the next turn sees the new
+        # revision and reads on from the copy's last session, nothing twice.
+        with cursor_for(self.engine) as cursor:
+            user = reads.user_row.first(cursor, {"user_id": user_id})
             if user is None:
                 return NOBODY
+            revision, born, hold_seconds, reps, screened_on = user
+            if known is not None and known.revision is not None and known.revision == revision:
+                return known
             # The same row (same birth) as the copy's: its sessions after the copy's are all new.
-            if known is not None and known.profile is not None and known.born == user.created_at:
+            if known is not None and known.profile is not None and known.born == born:
                 after = {"user_id": user_id, "after": known.last_session_id}
-                added = connection.execute(_SESSIONS_AFTER, after).all()
+                added = reads.sessions_after.all(cursor, after)
                 held, last_id = known.profile.sessions, known.last_session_id
             else:
-                added = list(
-                    reversed(connection.execute(_LATEST_SESSIONS, {"user_id": user_id}).all())
-                )
+                added = reads.latest_sessions.all(cursor, {"user_id": user_id})[::-1]
                 held, last_id = (), 0
         profile = Profile(
             sessions=in_load_order((*held, *(_record(row) for row in added))),
-            hold_seconds=user.hold_seconds,
-            reps=user.reps,
-            screened_on=user.screened_on,
+            hold_seconds=hold_seconds,
+            reps=reps,
+            screened_on=screened_on,
         )
-        last_id = max((last_id, *(row.id for row in added)))
-        return Snapshot(profile, user.revision, user.created_at, last_id)
+        last_id = max((last_id, *(row[0] for row in added)))
+        return Snapshot(profile, revision, born, last_id)
 
     def count_sessions(self, user_id: str) -> int:
         """Every stored session of the user (load() returns only the latest)."""
@@ -143,7 +164,9 @@ class ProfileStore:
     def revision(self, user_id: str) -> str | None:
         """The token of the user's last change (None: no such user); one primary-key lookup, so
         a server can check a profile it holds before trusting it."""
-        return probe.revision(self.engine, user_id)
+        with cursor_for(self.engine) as cursor:
+            row = _reads(self.engine.dialect).revision.first(cursor, {"user_id": user_id})
+        return None if row is None else row[0]
 
     def apply(self, user_id: str, effects: Iterable[Effect], today: date) -> str | None:
         """All of one reply's effects for a user, atomically. Returns the user's new revision
@@ -170,11 +193,12 @@ class ProfileStore:
         self.engine.dispose()
 
 
-def _record(row: Any) -> SessionRecord:
+def _record(row: tuple[Any, ...]) -> SessionRecord:
+    _id, day, area, stretches, pain_reports, completed = row
     return SessionRecord(
-        day=row.day,
-        area=row.area,
-        stretches=tuple(json.loads(row.stretches)),
-        pain_reports=row.pain_reports,
-        completed=bool(row.completed),
+        day=day,
+        area=area,
+        stretches=tuple(json.loads(stretches)),
+        pain_reports=pain_reports,
+        completed=bool(completed),
     )

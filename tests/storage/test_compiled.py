@@ -1,4 +1,5 @@
-"""Statements compiled once and run on the DBAPI cursor store exactly what SQLAlchemy would."""
+"""Statements compiled once and run on the DBAPI cursor store and read exactly what SQLAlchemy
+would."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ from typing import Any
 
 from sqlalchemy import bindparam, create_engine, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
+from storage_helpers import TODAY, record
 
-from shared.storage.compiled import PerDialect, compile_for
+from shared.reply import MarkScreened, RecordSession
+from shared.storage import ProfileStore
+from shared.storage.compiled import PerDialect, compile_for, cursor_for
 from shared.storage.schema import sessions, users
 
 ROW = {
@@ -85,3 +89,20 @@ def test_each_dialect_is_compiled_once() -> None:
     assert per_dialect(sqlite.dialect()) == first  # another dialect object, the same kind
     per_dialect(postgresql.dialect())
     assert built == ["sqlite", "postgresql"]
+
+
+def test_rows_are_decoded_as_sqlalchemy_decodes_them(store: ProfileStore) -> None:
+    store.apply("u", [MarkScreened(), RecordSession(record(2)), RecordSession(record(0))], TODAY)
+    for statement in (
+        select(users).where(users.c.user_id == bindparam("user_id")),
+        select(sessions)
+        .where(sessions.c.user_id == bindparam("user_id"))
+        .order_by(sessions.c.id)
+        .limit(5),
+    ):
+        with store.engine.connect() as connection:
+            theirs = [tuple(row) for row in connection.execute(statement, {"user_id": "u"})]
+        with cursor_for(store.engine) as cursor:
+            ours = compile_for(statement, store.engine.dialect).all(cursor, {"user_id": "u"})
+        assert ours == theirs and len(ours) in (1, 2)
+        assert [type(value) for value in ours[0]] == [type(value) for value in theirs[0]]

@@ -1,9 +1,8 @@
 """A database that answers too slowly: the statement timeout turns it into a logged failure.
 
-A read is slowed by pg_sleep slipped in front of the store's own statements by an event hook, so
-the store's real code path is what times out; a write (run on the driver's cursor, which no hook
-sees) waits for a row lock another transaction holds. Either way the driver's error reaches
-SafeStore unwrapped, which is why SafeStore also knows the drivers' own error classes.
+Another transaction holds the users table locked (as a long migration or a stuck session would),
+so the store's own statements, run on the driver's cursor, wait until the server cancels them. The
+driver's error reaches SafeStore unwrapped, which is why SafeStore knows the drivers' own errors.
 """
 
 from __future__ import annotations
@@ -16,22 +15,13 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import text
 from storage_helpers import TODAY, record
 
 from shared.reply import MarkScreened, RecordSession
 from shared.storage import SafeStore
 from shared.storage.engines import postgres_engine
 from shared.storage.safe import is_database_failure
-from shared.storage.schema import users
-
-
-def _sleep_before_each_statement(safe: SafeStore, seconds: float) -> None:
-    assert safe.store is not None
-
-    @event.listens_for(safe.store.engine, "before_cursor_execute")
-    def _slow(_conn: Any, cursor: Any, statement: str, *_args: Any) -> None:
-        cursor.execute(f"SELECT pg_sleep({seconds})")
 
 
 @pytest.mark.postgres
@@ -40,25 +30,23 @@ def test_a_slow_server_is_cut_off_by_the_statement_timeout(
 ) -> None:
     safe = SafeStore.open(postgres_url, timeout=1)
     assert safe.apply("u", [MarkScreened()], TODAY) is True
-    _sleep_before_each_statement(safe, 30)
     started = time.monotonic()
-    with caplog.at_level(logging.WARNING):
+    with caplog.at_level(logging.WARNING), _users_locked_elsewhere(postgres_url):
         assert safe.load("u") is None and not safe.healthy
-        with _row_locked_elsewhere(postgres_url, "u"):  # writes run on the driver's own cursor
-            assert safe.apply("u", [RecordSession(record())], TODAY) is False
-    print(f"two calls to a 30 s-slow server gave up in {time.monotonic() - started:.2f} s")
+        assert safe.apply("u", [RecordSession(record())], TODAY) is False
+    print(f"two calls to a blocked server gave up in {time.monotonic() - started:.2f} s")
     assert caplog.text.count("statement timeout") == 2
+    assert safe.load("u") is not None and safe.healthy  # the lock gone, the store answers again
     safe.close()
 
 
 @contextmanager
-def _row_locked_elsewhere(url: str, user_id: str) -> Iterator[None]:
-    """Another server's long transaction holding the row lock a write must wait for."""
+def _users_locked_elsewhere(url: str) -> Iterator[None]:
+    """Another server's transaction holding the users table, readers and writers kept out."""
     engine = postgres_engine(url, timeout=30)
     try:
         with engine.connect() as connection, connection.begin():
-            locked = select(users.c.user_id).where(users.c.user_id == user_id).with_for_update()
-            assert connection.execute(locked).first() is not None
+            connection.execute(text("LOCK TABLE users IN ACCESS EXCLUSIVE MODE"))
             yield
     finally:
         engine.dispose()

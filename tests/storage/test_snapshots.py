@@ -45,7 +45,7 @@ def records_built(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     real = store_module._record
 
     def counting(row: Any) -> Any:
-        built.append(row.id)
+        built.append(row[0])  # the session's id
         return real(row)
 
     monkeypatch.setattr(store_module, "_record", counting)
@@ -197,7 +197,8 @@ def test_an_unchanged_user_costs_sqlite_one_statement_and_no_transaction(tmp_pat
         )
         assert store.snapshot("u", copy) is copy
         assert [" ".join(s.split()) for s in statements] == [
-            "SELECT users.revision FROM users WHERE users.user_id = 'u'"
+            "SELECT users.revision, users.created_at, users.hold_seconds, users.reps, "
+            "users.screened_on FROM users WHERE users.user_id = 'u'"
         ]
     finally:
         store.close()
