@@ -15,6 +15,7 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_core.skill_builder import SkillBuilder
 from ask_sdk_model import RequestEnvelope, Response
 from flask import Flask, jsonify, request
+from flask import Response as HttpResponse
 
 
 class HelloHandler(AbstractRequestHandler):
@@ -38,6 +39,14 @@ def hello_invoke(skill: Any, serializer: DefaultSerializer, body: bytes) -> byte
     return json.dumps(serializer.serialize(response)).encode()
 
 
+def _healthy(app: Flask) -> Flask:
+    @app.get("/healthz")
+    def health() -> Any:
+        return jsonify(status="ok")
+
+    return app
+
+
 def create_hello_app() -> Flask:
     """Flask hello-world: the HTTP baseline (gunicorn 'bench.hello:create_hello_app()')."""
     app = Flask("hello")
@@ -51,8 +60,18 @@ def create_hello_app() -> Flask:
         request.get_data()
         return jsonify(answer)
 
-    @app.get("/healthz")
-    def health() -> Any:
-        return jsonify(status="ok")
+    return _healthy(app)
 
-    return app
+
+def create_sdk_hello_app() -> Flask:
+    """The bare ask-sdk-core hello skill behind Flask ('bench.hello:create_sdk_hello_app()'): not
+    a target's baseline, but what the SDK alone costs a request over HTTP, beside our whole path."""
+    app = Flask("sdk-hello")
+    skill, serializer = hello_skill(), DefaultSerializer()
+
+    @app.post("/alexa")
+    def alexa() -> Any:
+        body = hello_invoke(skill, serializer, request.get_data())
+        return HttpResponse(body, mimetype="application/json")
+
+    return _healthy(app)

@@ -1,16 +1,21 @@
 """The arithmetic behind the benchmarks' figures: percentiles, how busy the machine was, and what
-wrk reports."""
+wrk reports; and the baselines they are measured against."""
 
 from __future__ import annotations
 
+import json
 import math
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from flask import Flask
 
 from bench import clients
 from bench.common import busy_between, machine_ticks, percentile
+from bench.hello import create_hello_app, create_sdk_hello_app
+from skill.dialogs.requests import RequestFactory, Session
 
 
 def test_percentile_is_the_nearest_rank() -> None:
@@ -63,3 +68,12 @@ def test_wrk_without_figures_is_an_error(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
     with pytest.raises(RuntimeError, match="wrk printed no figures"):
         clients.run("wrk", 8080, [b"{}"], 16, 1.0)
+
+
+@pytest.mark.parametrize("create", [create_hello_app, create_sdk_hello_app])
+def test_the_http_baselines_answer_a_real_request(create: Callable[[], Flask]) -> None:
+    body = json.dumps(RequestFactory().utterance(Session(), "neck")).encode()
+    answer = create().test_client().post("/alexa", data=body)
+    assert answer.status_code == 200
+    speech = answer.get_json()["response"]["outputSpeech"]
+    assert speech.get("text", speech.get("ssml")) in ("Hello.", "<speak>Hello.</speak>")
