@@ -12,12 +12,14 @@ per-call machinery is skipped. Errors are the driver's own, which SafeStore reco
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Dialect, Engine, Select
 from sqlalchemy.sql import ClauseElement
+
+from shared.storage.engines import begin_immediate
 
 Decoder = Callable[[Any], Any] | None
 
@@ -121,3 +123,26 @@ class PerDialect(Generic[T]):
         if found is None:
             found = self._built[key] = self._build(dialect)
         return found
+
+
+@contextmanager
+def transaction_for(engine: Engine, lock_timeout: float) -> Iterator[Any]:
+    """A cursor in one transaction on a pooled connection, committed when the block ends and
+    rolled back if it raises. On SQLite the transaction is begun IMMEDIATE, waiting up to
+    `lock_timeout` for another writer (engines.begin_immediate); psycopg begins one itself."""
+    connection = engine.raw_connection()
+    try:
+        if engine.dialect.name == "sqlite":
+            begin_immediate(connection.driver_connection, lock_timeout)
+        cursor = connection.cursor()
+        try:
+            yield cursor
+            connection.commit()
+        except BaseException:
+            with suppress(Exception):  # a lost connection cannot roll back: its error is news
+                connection.rollback()
+            raise
+        finally:
+            cursor.close()
+    finally:
+        connection.close()  # back to the pool

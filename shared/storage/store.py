@@ -19,7 +19,13 @@ from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from shared.profile import Profile, SessionRecord
 from shared.reply import DeleteProfile, Effect
-from shared.storage.compiled import Compiled, PerDialect, compile_for, cursor_for
+from shared.storage.compiled import (
+    Compiled,
+    PerDialect,
+    compile_for,
+    cursor_for,
+    transaction_for,
+)
 from shared.storage.engines import (
     IMMEDIATE,
     database_url,
@@ -87,8 +93,9 @@ _reads = PerDialect(
 class ProfileStore:
     """Loads profiles and applies the engine's effects, one transaction per call."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, lock_timeout: float = 2.0) -> None:
         self.engine = engine
+        self.lock_timeout = lock_timeout  # SQLite: how long a write waits for another's lock
         try:
             self._migrate()
         except BaseException:
@@ -115,7 +122,7 @@ class ProfileStore:
     def open(cls, url: str | None = None, *, timeout: float = 2.0) -> ProfileStore:
         resolved = database_url(url)
         if resolved.startswith("sqlite"):
-            return cls(sqlite_engine(resolved, timeout))
+            return cls(sqlite_engine(resolved, timeout), lock_timeout=timeout)
         return cls(postgres_engine(resolved, timeout))
 
     def load(self, user_id: str) -> Profile | None:
@@ -179,11 +186,8 @@ class ProfileStore:
         if not effects:  # nothing to write: no transaction, no bare user row
             revision = self.revision(user_id)
             return Change(revision, revision)
-        with (
-            self.engine.connect().execution_options(**IMMEDIATE) as connection,
-            connection.begin(),
-        ):
-            return write(connection, user_id, effects, today)
+        with transaction_for(self.engine, self.lock_timeout) as cursor:
+            return write(cursor, self.engine.dialect, user_id, effects, today)
 
     def delete(self, user_id: str) -> None:
         """Forget the user and every session of theirs (the day is irrelevant to a deletion)."""

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Dialect, bindparam, delete, select
+from sqlalchemy import Dialect, bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from shared.profile import SessionRecord
@@ -39,19 +39,17 @@ class Change:
     session_ids: tuple[int, ...] = ()
 
 
-def write(connection: Connection, user_id: str, effects: Sequence[Effect], today: date) -> Change:
-    """Apply `effects` inside the caller's transaction (on SQLite: begun IMMEDIATE)."""
-    statements = _statements(connection.dialect)
-    cursor = connection.connection.cursor()
-    try:
-        before = _lock_user(cursor, statements, user_id)
-        after, inserted = before, []
-        for effect in effects:
-            after, session_id = _write_one(cursor, statements, user_id, effect, today)
-            if session_id is not None:
-                inserted.append(session_id)
-    finally:
-        cursor.close()
+def write(
+    cursor: Any, dialect: Dialect, user_id: str, effects: Sequence[Effect], today: date
+) -> Change:
+    """Apply `effects` inside the cursor's transaction (on SQLite: begun IMMEDIATE)."""
+    statements = _statements(dialect)
+    before = _lock_user(cursor, statements, user_id)
+    after, inserted = before, []
+    for effect in effects:
+        after, session_id = _write_one(cursor, statements, user_id, effect, today)
+        if session_id is not None:
+            inserted.append(session_id)
     return Change(before, after, tuple(inserted))
 
 

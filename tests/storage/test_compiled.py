@@ -3,16 +3,19 @@ would."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import bindparam, create_engine, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from storage_helpers import TODAY, record
 
 from shared.reply import MarkScreened, RecordSession
 from shared.storage import ProfileStore
-from shared.storage.compiled import PerDialect, compile_for, cursor_for
+from shared.storage.compiled import PerDialect, compile_for, cursor_for, transaction_for
 from shared.storage.schema import sessions, users
 
 ROW = {
@@ -106,3 +109,36 @@ def test_rows_are_decoded_as_sqlalchemy_decodes_them(store: ProfileStore) -> Non
             ours = compile_for(statement, store.engine.dialect).all(cursor, {"user_id": "u"})
         assert ours == theirs and len(ours) in (1, 2)
         assert [type(value) for value in ours[0]] == [type(value) for value in theirs[0]]
+
+
+class Boom(Exception):
+    pass
+
+
+def test_a_transaction_commits_at_the_end_and_rolls_back_on_an_error(store: ProfileStore) -> None:
+    add = compile_for(USER_INSERT, store.engine.dialect)
+    with pytest.raises(Boom), transaction_for(store.engine, 1.0) as cursor:
+        add.run(cursor, ROW | {"user_id": "lost"})
+        raise Boom
+    with transaction_for(store.engine, 1.0) as cursor:
+        add.run(cursor, ROW | {"user_id": "kept"})
+    with store.engine.connect() as connection:
+        found = connection.execute(select(users.c.user_id)).scalars().all()
+    assert found == ["kept"]
+
+
+def test_a_sqlite_transaction_holds_the_write_lock_from_its_start(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'p.sqlite3'}"
+    store = ProfileStore.open(url)
+    other = sqlite3.connect(tmp_path / "p.sqlite3", timeout=0, isolation_level=None)
+    try:
+        with (
+            transaction_for(store.engine, 1.0),  # nothing written yet
+            pytest.raises(sqlite3.OperationalError, match="locked"),
+        ):
+            other.execute("BEGIN IMMEDIATE")
+        other.execute("BEGIN IMMEDIATE")  # released at the end
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
+        store.close()
