@@ -129,8 +129,8 @@ def main(argv: list[str] | None = None) -> None:
         sdk_share = ours / results[(SDK_HELLO, concurrency)].throughput
         ok = verdict(share >= THROUGHPUT_SHARE)
         print(
-            f"c={concurrency}: throughput {share:.0%} of hello-world -> {ok}"
-            f" ({sdk_share:.0%} of the bare ask-sdk skill's)"
+            f"c={concurrency}: throughput {share:.1%} of hello-world -> {ok}"
+            f" ({sdk_share:.1%} of the bare ask-sdk skill's)"
         )
     p99 = results[(OURS, 64)].p99 * 1e3
     ok = verdict(p99 < P99_LIMIT_MS)
