@@ -2,7 +2,8 @@
 
 SQLAlchemy Core gives both dialects one code path, pooled connections, transactions and portable
 upserts; every change for a user is one transaction of atomic statements (a session is an INSERT,
-preferences an INSERT ... ON CONFLICT DO UPDATE), so concurrent workers never lose an update.
+preferences an INSERT ... ON CONFLICT DO UPDATE), so concurrent workers never lose an update. The
+statements of every turn and write run compiled on the DBAPI cursor (compiled.py).
 """
 
 from __future__ import annotations
