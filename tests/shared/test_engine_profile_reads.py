@@ -11,6 +11,7 @@ from engine_talk import TODAY
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_engine_state import EVENTS
+from test_profile import sessions as session_lists
 
 from shared.engine import Context, handle
 from shared.events import Event, EventKind
@@ -23,15 +24,7 @@ PROFILES = st.one_of(
     st.none(),
     st.builds(
         Profile,
-        sessions=st.lists(
-            st.builds(
-                SessionRecord,
-                st.integers(0, 40).map(lambda d: TODAY - timedelta(days=d)),
-                st.sampled_from(["neck", "lower_back", "both"]),
-                st.just(("neck_flexion",)),
-            ),
-            max_size=8,
-        ).map(lambda records: tuple(sorted(records, key=lambda r: r.day))),
+        sessions=session_lists.map(tuple),
         hold_seconds=st.one_of(st.none(), st.integers(10, 60)),
         reps=st.one_of(st.none(), st.integers(1, 12)),
         screened_on=st.one_of(
