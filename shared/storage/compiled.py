@@ -65,6 +65,7 @@ class Compiled:
 
 
 def compile_for(statement: ClauseElement, dialect: Dialect) -> Compiled:
+    """`statement` as `dialect` runs it, with the encoders and decoders of its columns' types."""
     compiled = statement.compile(dialect=dialect)
     encoders = []
     for name, bind in compiled.binds.items():
@@ -91,8 +92,8 @@ def cursor_for(engine: Engine) -> Iterator[Any]:
     already are (see engines.py), their transactions explicit. The pool still hands out the
     connection, and pre-pings it on PostgreSQL."""
     connection = engine.raw_connection()
+    autocommit = engine.dialect.name == "postgresql"
     try:
-        autocommit = engine.dialect.name == "postgresql"
         if autocommit:
             connection.driver_connection.autocommit = True
         cursor = connection.cursor()
@@ -100,10 +101,20 @@ def cursor_for(engine: Engine) -> Iterator[Any]:
             yield cursor
         finally:
             cursor.close()
-            if autocommit:
-                connection.driver_connection.autocommit = False
     finally:
+        if autocommit:
+            _restore_transactions(connection)
         connection.close()  # back to the pool
+
+
+def _restore_transactions(connection: Any) -> None:
+    """psycopg back in transactions before the connection returns to the pool. One that cannot be
+    (its server went away) is discarded: pooled in autocommit, it would make the next write's
+    statements commit one by one."""
+    try:
+        connection.driver_connection.autocommit = False
+    except Exception:
+        connection.invalidate()
 
 
 T = TypeVar("T")

@@ -15,7 +15,13 @@ from storage_helpers import TODAY, record
 
 from shared.reply import MarkScreened, RecordSession
 from shared.storage import ProfileStore
-from shared.storage.compiled import PerDialect, compile_for, cursor_for, transaction_for
+from shared.storage.compiled import (
+    PerDialect,
+    _restore_transactions,
+    compile_for,
+    cursor_for,
+    transaction_for,
+)
 from shared.storage.schema import sessions, users
 
 ROW = {
@@ -142,3 +148,30 @@ def test_a_sqlite_transaction_holds_the_write_lock_from_its_start(tmp_path: Path
     finally:
         other.close()
         store.close()
+
+
+class _Driver:
+    """A psycopg connection that can no longer leave autocommit (its server went away)."""
+
+    @property
+    def autocommit(self) -> bool:
+        return True
+
+    @autocommit.setter
+    def autocommit(self, value: bool) -> None:
+        raise OSError("the connection is lost")
+
+
+class _Pooled:
+    def __init__(self) -> None:
+        self.driver_connection = _Driver()
+        self.invalidated = False
+
+    def invalidate(self) -> None:
+        self.invalidated = True
+
+
+def test_a_connection_stuck_in_autocommit_is_discarded_not_pooled() -> None:
+    pooled = _Pooled()
+    _restore_transactions(pooled)
+    assert pooled.invalidated

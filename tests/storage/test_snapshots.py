@@ -18,6 +18,7 @@ from storage_helpers import TODAY, record
 import shared.storage.store as store_module
 from shared.reply import DeleteProfile, Effect, MarkScreened, RecordSession, SavePreferences
 from shared.storage import ProfileStore, Snapshot
+from shared.storage.compiled import cursor_for
 from shared.storage.snapshot import MAX_SESSIONS_LOADED, NOBODY
 
 
@@ -211,6 +212,26 @@ def test_the_revision_lookup_leaves_pooled_connections_in_transactions(postgres_
     store = ProfileStore.open(postgres_url)
     try:
         assert store.revision("u") is None
+        pooled = store.engine.raw_connection()
+        try:
+            assert pooled.driver_connection.autocommit is False
+        finally:
+            pooled.close()
+        assert store.change("u", [MarkScreened()], TODAY).after == store.revision("u")
+    finally:
+        store.close()
+
+
+@pytest.mark.postgres
+def test_a_read_that_loses_its_connection_leaves_the_pool_transactional(postgres_url: str) -> None:
+    """The server ends the connection in the middle of an autocommit read: the error reaches the
+    caller, and the next write on the pool is still one transaction."""
+    import psycopg
+
+    store = ProfileStore.open(postgres_url)
+    try:
+        with pytest.raises(psycopg.OperationalError), cursor_for(store.engine) as cursor:
+            cursor.execute("SELECT pg_terminate_backend(pg_backend_pid())")
         pooled = store.engine.raw_connection()
         try:
             assert pooled.driver_connection.autocommit is False
