@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, func, select
+from sqlalchemy import Dialect, Engine, bindparam, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from shared.profile import Profile, SessionRecord
@@ -52,6 +52,7 @@ __all__ = [
 ]
 
 _USER = bindparam("user_id")
+_REVISION = select(users.c.revision).where(users.c.user_id == _USER)
 _USER_ROW = select(
     users.c.revision, users.c.created_at, users.c.hold_seconds, users.c.reps, users.c.screened_on
 ).where(users.c.user_id == _USER)
@@ -70,9 +71,6 @@ _SESSIONS_AFTER = (
 )
 
 
-_REVISION = select(users.c.revision).where(users.c.user_id == _USER)
-
-
 @dataclass(frozen=True, slots=True)
 class _Reads:
     revision: Compiled
@@ -81,14 +79,16 @@ class _Reads:
     sessions_after: Compiled
 
 
-_reads = PerDialect(
-    lambda dialect: _Reads(
-        *(
-            compile_for(statement, dialect)
-            for statement in (_REVISION, _USER_ROW, _LATEST_SESSIONS, _SESSIONS_AFTER)
-        )
+def _compile_reads(dialect: Dialect) -> _Reads:
+    return _Reads(
+        revision=compile_for(_REVISION, dialect),
+        user_row=compile_for(_USER_ROW, dialect),
+        latest_sessions=compile_for(_LATEST_SESSIONS, dialect),
+        sessions_after=compile_for(_SESSIONS_AFTER, dialect),
     )
-)
+
+
+_reads = PerDialect(_compile_reads)
 
 
 class ProfileStore:
