@@ -205,19 +205,23 @@ def test_an_unchanged_user_costs_sqlite_one_statement_and_no_transaction(tmp_pat
         store.close()
 
 
+def _assert_the_pool_is_transactional(store: ProfileStore) -> None:
+    """A pooled connection is out of autocommit, and a write on it is still one transaction."""
+    pooled = store.engine.raw_connection()
+    try:
+        assert pooled.driver_connection.autocommit is False
+    finally:
+        pooled.close()
+    assert store.change("u", [MarkScreened()], TODAY).after == store.revision("u")
+
+
 @pytest.mark.postgres
 def test_the_revision_lookup_leaves_pooled_connections_in_transactions(postgres_url: str) -> None:
-    """It runs in autocommit (one round trip); the connection goes back to the pool as it was,
-    and a write on it afterwards is still one transaction."""
+    """It runs in autocommit (one round trip); the connection goes back to the pool as it was."""
     store = ProfileStore.open(postgres_url)
     try:
         assert store.revision("u") is None
-        pooled = store.engine.raw_connection()
-        try:
-            assert pooled.driver_connection.autocommit is False
-        finally:
-            pooled.close()
-        assert store.change("u", [MarkScreened()], TODAY).after == store.revision("u")
+        _assert_the_pool_is_transactional(store)
     finally:
         store.close()
 
@@ -225,18 +229,13 @@ def test_the_revision_lookup_leaves_pooled_connections_in_transactions(postgres_
 @pytest.mark.postgres
 def test_a_read_that_loses_its_connection_leaves_the_pool_transactional(postgres_url: str) -> None:
     """The server ends the connection in the middle of an autocommit read: the error reaches the
-    caller, and the next write on the pool is still one transaction."""
+    caller, and the pool is as it was."""
     import psycopg
 
     store = ProfileStore.open(postgres_url)
     try:
         with pytest.raises(psycopg.OperationalError), cursor_for(store.engine) as cursor:
             cursor.execute("SELECT pg_terminate_backend(pg_backend_pid())")
-        pooled = store.engine.raw_connection()
-        try:
-            assert pooled.driver_connection.autocommit is False
-        finally:
-            pooled.close()
-        assert store.change("u", [MarkScreened()], TODAY).after == store.revision("u")
+        _assert_the_pool_is_transactional(store)
     finally:
         store.close()
