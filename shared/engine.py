@@ -13,8 +13,8 @@ from datetime import date
 from typing import Any
 
 from shared import messages
-from shared.catalog import Catalog, Exercise, load_catalog
 from shared.events import AREAS, Event, EventKind
+from shared.exercise_catalog import Exercise, ExerciseCatalog, load_exercise_catalog
 from shared.profile import Profile, SessionRecord
 from shared.reply import (
     Ask,
@@ -88,7 +88,7 @@ class _Turn:
         self,
         state: dict[str, Any],
         context: Context,
-        catalog: Catalog,
+        catalog: ExerciseCatalog,
         stored_profile: Callable[[], Profile | None],
     ) -> None:
         self.st = state
@@ -742,7 +742,7 @@ def _initial_state(profile: Profile | None) -> dict[str, Any]:
 def handle(state: Mapping[str, Any] | None, event: Event, context: Context) -> Reply:
     """Answer one event. A missing, finished, unknown or corrupt state starts a new conversation
     (a corrupt one with an apology), so whatever arrives, the user gets a sensible reply."""
-    catalog = load_catalog()
+    catalog = load_exercise_catalog()
     loaded = load_state(state, len(catalog.exercises)) if state is not None else None
     restarted = state is not None and loaded is None
     stored_profile = _ProfileOnFirstUse(context)
@@ -770,7 +770,9 @@ def _record(state: Mapping[str, Any], context: Context, completed: bool) -> Sess
 def session_record(state: Mapping[str, Any] | None, context: Context) -> SessionRecord | None:
     """What to save when a conversation is cut short (Ctrl-C, a session that timed out): None when
     nothing was done yet or the conversation already ended (its End saved the record)."""
-    loaded = load_state(state, len(load_catalog().exercises)) if state is not None else None
+    loaded = (
+        load_state(state, len(load_exercise_catalog().exercises)) if state is not None else None
+    )
     if loaded is None or loaded["phase"] == "done":
         return None
     return _record(loaded, context, completed=False)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared.catalog import Exercise
+from shared.exercise_catalog import Exercise
 
 DEFAULT_HOLD_SECONDS = 20
 HOLD_LIMITS = (10, 60)

@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import date, timedelta
 
 from shared import messages
-from shared.catalog import load_catalog
+from shared.exercise_catalog import load_exercise_catalog
 from shared.profile import Profile, SessionRecord
 
 WEEKS_SHOWN = 8
@@ -40,7 +40,7 @@ def chart(weekly: list[tuple[date, int]], locale: str = "en-US", width: int = 30
 
 
 def _stretch_names(record: SessionRecord, locale: str) -> str:
-    catalog = load_catalog()
+    catalog = load_exercise_catalog()
     known = {e.id: e.name for e in catalog.exercises}
     names = [known.get(s, s) for s in record.stretches]
     return ", ".join(names) if names else messages.text("tutor.history.nothing", locale)

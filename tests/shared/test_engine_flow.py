@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from engine_talk import TODAY, Ask, End, Talk, holds, keys, timed_seconds
 
-from shared.catalog import load_catalog
 from shared.events import EventKind as K
+from shared.exercise_catalog import load_exercise_catalog
 from shared.profile import Profile, SessionRecord
 from shared.reply import Card, MarkScreened, RecordSession, Say
 from shared.routine import Pacing, routine_seconds
@@ -170,7 +170,7 @@ def test_profile_preferences_set_the_pacing() -> None:
 
 
 def test_total_time_is_known_up_front() -> None:
-    catalog = load_catalog()
+    catalog = load_exercise_catalog()
     expected = routine_seconds(catalog.for_area("both"), Pacing())
     assert expected == sum(
         (2 if e.sides else 1) * (5 * 20 + 4 * 5) + (5 if e.sides else 0) + 25

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from tutor_fakes import RecordingUI
 
-from shared.catalog import load_catalog
 from shared.events import Event, EventKind
+from shared.exercise_catalog import load_exercise_catalog
 from shared.reply import Hold
 from shared.routine import Pacing, exercise_seconds
 from shared.storage import SafeStore
@@ -27,7 +27,7 @@ def _session(tmp_path: Path, clock: FakeClock, **prefs: object) -> TutorSession:
 def test_a_whole_routine_takes_exactly_its_planned_time(tmp_path: Path, area: str) -> None:
     clock = FakeClock()
     session = _session(tmp_path, clock, area=area)
-    exercises = load_catalog().for_area(area)
+    exercises = load_exercise_catalog().for_area(area)
     answers = ["no", "no"] + ["ready", "fine"] * len(exercises)
     ui = RecordingUI(answers, clock)
     assert asyncio.run(run_conversation(session, ui)) is None  # the engine ended it

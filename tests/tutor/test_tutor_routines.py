@@ -12,7 +12,7 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.input.base import PipeInput
 from tutor_fakes import PipedTerminalUI, ScriptedClock
 
-from shared.catalog import load_catalog
+from shared.exercise_catalog import load_exercise_catalog
 from shared.reply import Hold, Rest
 from shared.routine import Pacing, exercise_seconds
 from shared.storage import SafeStore
@@ -43,7 +43,7 @@ def test_each_routine_takes_exactly_the_engines_planned_time(
 ) -> None:
     clock = ScriptedClock()
     session = _session(tmp_path, clock, area=area)
-    exercises = load_catalog().for_area(area)
+    exercises = load_exercise_catalog().for_area(area)
     ui = PipedTerminalUI(_answers(len(exercises)), clock, pipe)
     assert asyncio.run(run_conversation(session, ui)) is None  # the engine ended it
     planned = sum(exercise_seconds(e, Pacing()) for e in exercises)  # timed seconds, no talk
@@ -63,7 +63,9 @@ def test_a_pause_adds_exactly_its_length(tmp_path: Path, pipe: PipeInput) -> Non
     session = _session(tmp_path, clock, area="neck", reps=2)
     ui = PipedTerminalUI(_answers(2), clock, pipe)
     asyncio.run(run_conversation(session, ui))
-    planned = sum(exercise_seconds(e, Pacing(reps=2)) for e in load_catalog().for_area("neck"))
+    planned = sum(
+        exercise_seconds(e, Pacing(reps=2)) for e in load_exercise_catalog().for_area("neck")
+    )
     assert clock.now - start == planned + 12.25
     session.store.close()
 
@@ -79,7 +81,9 @@ def test_repeat_replays_the_repetition_and_costs_what_was_held_of_it(
     asyncio.run(run_conversation(session, ui))
     holds = [(s.exercise_id, s.rep) for s in ui.played if isinstance(s, Hold)]
     assert holds[:3] == [("neck_flexion", 1), ("neck_flexion", 2), ("neck_flexion", 2)]
-    planned = sum(exercise_seconds(e, Pacing(reps=2)) for e in load_catalog().for_area("neck"))
+    planned = sum(
+        exercise_seconds(e, Pacing(reps=2)) for e in load_exercise_catalog().for_area("neck")
+    )
     assert clock.now - start == planned + 5
     session.store.close()
 
@@ -108,7 +112,7 @@ def test_ctrl_c_mid_hold_through_the_keyboard_saves_and_exits_130(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     clock = ScriptedClock()
-    exercises = load_catalog().for_area("neck")
+    exercises = load_exercise_catalog().for_area("neck")
     first = next(e for e in exercises if e.id == "neck_flexion")
     # neck flexion takes 5 holds of 20 s and 4 rests of 5 s; press Ctrl-C 4 s into the next one
     clock.at(clock.now + 5 * 20 + 4 * 5 + 4, lambda: pipe.send_text("\x03"))

@@ -14,12 +14,12 @@ from typing import Any
 
 from shared.events import AREAS
 
-CATALOG_PATH = Path(__file__).with_name("exercises.toml")
+EXERCISE_CATALOG_PATH = Path(__file__).with_name("exercises.toml")
 EXERCISE_AREAS = tuple(area for area in AREAS if area != "both")
 SIDE_IDS = ("right", "left")
 
 
-class CatalogError(ValueError):
+class ExerciseCatalogError(ValueError):
     """The catalog file is malformed; the message names the entry and the problem."""
 
 
@@ -60,7 +60,7 @@ class Range:
 
 
 @dataclass(frozen=True, slots=True)
-class Catalog:
+class ExerciseCatalog:
     exercises: tuple[Exercise, ...]
     preparation: tuple[Tip, ...]
     safety: tuple[Tip, ...]
@@ -84,31 +84,31 @@ class Catalog:
 def _text(entry: dict[str, Any], key: str, where: str) -> str:
     value = entry.get(key)
     if not isinstance(value, str) or not value.strip():
-        raise CatalogError(f"{where}: '{key}' must be non-empty text")
+        raise ExerciseCatalogError(f"{where}: '{key}' must be non-empty text")
     return value.strip()
 
 
 def _texts(entry: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
     value = entry.get(key)
     if not isinstance(value, list) or not value:
-        raise CatalogError(f"{where}: '{key}' must be a non-empty list of text")
+        raise ExerciseCatalogError(f"{where}: '{key}' must be a non-empty list of text")
     return tuple(_text({key: item}, key, where) for item in value)
 
 
 def _range(entry: dict[str, Any], key: str, where: str) -> Range:
     value = entry.get(key)
     if not isinstance(value, dict):
-        raise CatalogError(f"{where}: '{key}' must be a table with min and max")
+        raise ExerciseCatalogError(f"{where}: '{key}' must be a table with min and max")
     low, high = value.get("min"), value.get("max")
     if not (isinstance(low, int) and isinstance(high, int) and 0 < low <= high):
-        raise CatalogError(f"{where}: '{key}' needs whole numbers 0 < min <= max")
+        raise ExerciseCatalogError(f"{where}: '{key}' needs whole numbers 0 < min <= max")
     return Range(low, high)
 
 
 def _side(entry: dict[str, Any], where: str) -> SideInfo:
     side_id = _text(entry, "id", where)
     if side_id not in SIDE_IDS:
-        raise CatalogError(f"{where}: side id must be one of {', '.join(SIDE_IDS)}")
+        raise ExerciseCatalogError(f"{where}: side id must be one of {', '.join(SIDE_IDS)}")
     return SideInfo(side_id, _text(entry, "label", where), _text(entry, "instruction", where))
 
 
@@ -116,10 +116,10 @@ def _exercise(entry: dict[str, Any], index: int) -> Exercise:
     where = f"exercise #{index + 1} ({entry.get('id', 'no id')})"
     area = _text(entry, "area", where)
     if area not in EXERCISE_AREAS:
-        raise CatalogError(f"{where}: area must be one of {', '.join(EXERCISE_AREAS)}")
+        raise ExerciseCatalogError(f"{where}: area must be one of {', '.join(EXERCISE_AREAS)}")
     sides = tuple(_side(s, f"{where} side") for s in entry.get("sides", ()))
     if sides and [s.id for s in sides] != list(SIDE_IDS):
-        raise CatalogError(f"{where}: sides must be right then left")
+        raise ExerciseCatalogError(f"{where}: sides must be right then left")
     return Exercise(
         id=_text(entry, "id", where),
         name=_text(entry, "name", where),
@@ -136,30 +136,30 @@ def _exercise(entry: dict[str, Any], index: int) -> Exercise:
 def _tips(data: dict[str, Any], key: str) -> tuple[Tip, ...]:
     entries = data.get(key)
     if not isinstance(entries, list) or not entries:
-        raise CatalogError(f"'{key}' must list at least one entry")
+        raise ExerciseCatalogError(f"'{key}' must list at least one entry")
     return tuple(
         Tip(_text(e, "id", f"{key} #{i + 1}"), _text(e, "text", f"{key} #{i + 1}"))
         for i, e in enumerate(entries)
     )
 
 
-def parse_catalog(data: dict[str, Any]) -> Catalog:
-    """Validate parsed TOML and build the catalog; raises CatalogError naming the bad entry."""
+def parse_exercise_catalog(data: dict[str, Any]) -> ExerciseCatalog:
+    """Validate parsed TOML and build the catalog; ExerciseCatalogError names the bad entry."""
     raw_exercises = data.get("exercise")
     if not isinstance(raw_exercises, list) or not raw_exercises:
-        raise CatalogError("the catalog must define at least one [[exercise]]")
+        raise ExerciseCatalogError("the catalog must define at least one [[exercise]]")
     exercises = tuple(_exercise(e, i) for i, e in enumerate(raw_exercises))
     ids = [e.id for e in exercises]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
-        raise CatalogError(f"duplicate exercise id: {', '.join(duplicates)}")
+        raise ExerciseCatalogError(f"duplicate exercise id: {', '.join(duplicates)}")
     for area in EXERCISE_AREAS:
         if not any(e.area == area for e in exercises):
-            raise CatalogError(f"no exercise for area '{area}'")
+            raise ExerciseCatalogError(f"no exercise for area '{area}'")
     advice = data.get("advice")
     if not isinstance(advice, dict):
-        raise CatalogError("the catalog needs an [advice] table")
-    return Catalog(
+        raise ExerciseCatalogError("the catalog needs an [advice] table")
+    return ExerciseCatalog(
         exercises=exercises,
         preparation=_tips(data, "preparation"),
         safety=_tips(data, "safety"),
@@ -171,16 +171,16 @@ def parse_catalog(data: dict[str, Any]) -> Catalog:
     )
 
 
-def load_catalog_file(path: Path) -> Catalog:
+def load_exercise_catalog_file(path: Path) -> ExerciseCatalog:
     """Read and validate a catalog file; a syntax error also names the file."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
-        raise CatalogError(f"{path.name}: {error}") from error
-    return parse_catalog(data)
+        raise ExerciseCatalogError(f"{path.name}: {error}") from error
+    return parse_exercise_catalog(data)
 
 
 @cache
-def load_catalog() -> Catalog:
+def load_exercise_catalog() -> ExerciseCatalog:
     """The product's catalog, loaded once."""
-    return load_catalog_file(CATALOG_PATH)
+    return load_exercise_catalog_file(EXERCISE_CATALOG_PATH)

@@ -10,21 +10,21 @@ from typing import Any
 
 import pytest
 
-from shared.catalog import (
-    CATALOG_PATH,
-    CatalogError,
-    load_catalog,
-    load_catalog_file,
-    parse_catalog,
+from shared.exercise_catalog import (
+    EXERCISE_CATALOG_PATH,
+    ExerciseCatalogError,
+    load_exercise_catalog,
+    load_exercise_catalog_file,
+    parse_exercise_catalog,
 )
 
 
 def _raw() -> dict[str, Any]:
-    return tomllib.loads(CATALOG_PATH.read_text(encoding="utf-8"))
+    return tomllib.loads(EXERCISE_CATALOG_PATH.read_text(encoding="utf-8"))
 
 
 def test_catalog_has_the_four_stretches_with_sides_where_needed() -> None:
-    catalog = load_catalog()
+    catalog = load_exercise_catalog()
     per_side = {e.id: e.per_side for e in catalog.exercises}
     assert per_side == {
         "neck_flexion": False,
@@ -58,12 +58,12 @@ def test_catalog_has_the_four_stretches_with_sides_where_needed() -> None:
 def test_bad_entries_are_named(mutate: Any, message: str) -> None:
     data = copy.deepcopy(_raw())
     mutate(data)
-    with pytest.raises(CatalogError, match=re.escape(message)):
-        parse_catalog(data)
+    with pytest.raises(ExerciseCatalogError, match=re.escape(message)):
+        parse_exercise_catalog(data)
 
 
 def test_a_syntax_error_names_the_file(tmp_path: Path) -> None:
     bad = tmp_path / "broken.toml"
     bad.write_text("[[exercise]\n", encoding="utf-8")
-    with pytest.raises(CatalogError, match=r"broken\.toml"):
-        load_catalog_file(bad)
+    with pytest.raises(ExerciseCatalogError, match=r"broken\.toml"):
+        load_exercise_catalog_file(bad)
