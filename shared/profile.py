@@ -7,7 +7,7 @@ and the stores (SQLite, PostgreSQL, DynamoDB) only need to save and load `to_dic
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -57,7 +57,6 @@ class Profile:
     hold_seconds: int | None = None
     reps: int | None = None
     screened_on: date | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def is_returning(self) -> bool:
@@ -104,16 +103,15 @@ class Profile:
             "hold_seconds": self.hold_seconds,
             "reps": self.reps,
             "screened_on": self.screened_on.isoformat() if self.screened_on else None,
-            "extra": dict(self.extra),
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Profile:
+        """Unknown keys are ignored: profiles saved before `extra` was dropped still load."""
         screened = data.get("screened_on")
         return cls(
             sessions=tuple(SessionRecord.from_dict(s) for s in data.get("sessions", ())),
             hold_seconds=data.get("hold_seconds"),
             reps=data.get("reps"),
             screened_on=date.fromisoformat(screened) if screened else None,
-            extra=dict(data.get("extra", {})),
         )

@@ -39,7 +39,6 @@ from shared.storage.snapshot import MAX_SESSIONS_LOADED, NOBODY, Snapshot, in_lo
 from shared.storage.writes import Change, write
 
 MIGRATION_ATTEMPTS = 5
-_postgres_engine = postgres_engine  # the name tests and tools knew it by
 
 __all__ = [
     "MAX_SESSIONS_LOADED",

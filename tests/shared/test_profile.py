@@ -75,6 +75,7 @@ def test_screening_is_needed_first_time_and_after_thirty_days() -> None:
 
 
 def test_json_round_trip() -> None:
-    profile = Profile(_on(0, 3), hold_seconds=25, reps=6, screened_on=TODAY, extra={"k": 1})
+    profile = Profile(_on(0, 3), hold_seconds=25, reps=6, screened_on=TODAY)
     assert Profile.from_dict(profile.to_dict()) == profile
+    assert Profile.from_dict({**profile.to_dict(), "extra": {"k": 1}}) == profile  # saved before
     assert profile.last_session == _on(0)[0]
