@@ -10,13 +10,14 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from shared.events import AREAS
 
 EXERCISE_CATALOG_PATH = Path(__file__).with_name("exercises.toml")
 EXERCISE_AREAS = tuple(area for area in AREAS if area != "both")
-SIDE_IDS = ("right", "left")
+Side = Literal["right", "left"]
+SIDE_IDS: tuple[Side, ...] = ("right", "left")
 
 
 class ExerciseCatalogError(ValueError):
@@ -25,7 +26,7 @@ class ExerciseCatalogError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class SideInfo:
-    id: str
+    id: Side
     label: str
     instruction: str
 
@@ -109,7 +110,8 @@ def _side(entry: dict[str, Any], where: str) -> SideInfo:
     side_id = _text(entry, "id", where)
     if side_id not in SIDE_IDS:
         raise ExerciseCatalogError(f"{where}: side id must be one of {', '.join(SIDE_IDS)}")
-    return SideInfo(side_id, _text(entry, "label", where), _text(entry, "instruction", where))
+    label, instruction = _text(entry, "label", where), _text(entry, "instruction", where)
+    return SideInfo(side_id, label, instruction)
 
 
 def _exercise(entry: dict[str, Any], index: int) -> Exercise:

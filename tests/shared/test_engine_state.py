@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shared.engine import Context, handle, session_record
+from shared.engine.state import STATE_VERSION, State
 from shared.events import AREAS, Event, EventKind
 from shared.reply import Ask, End
-from shared.state import STATE_VERSION, load_state
 
 
 def test_state_is_versioned_json(talk: Talk) -> None:
@@ -59,7 +59,7 @@ def test_each_tampered_field_is_caught(field: str, value: Any) -> None:
     talk.to_first_intro("neck")
     assert talk.state is not None
     tampered = {**talk.state, field: value}
-    assert load_state(tampered) is None
+    assert State.from_json(tampered) is None
     reply = handle(tampered, Event(EventKind.CONTINUE), talk.context)
     assert keys(reply)[0] == "state.restart"
 
@@ -101,5 +101,5 @@ def test_any_event_sequence_gives_a_valid_reply(events: list[Event], budget: int
         assert isinstance(last, Ask | End)
         if isinstance(last, Ask):
             assert last.text and last.reprompt
-        assert load_state(reply.state) is not None
+        assert State.from_json(reply.state) is not None
         state = json.loads(json.dumps(reply.state))

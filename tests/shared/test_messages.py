@@ -10,7 +10,8 @@ import pytest
 
 from shared import messages
 
-ENGINE = Path(messages.__file__).parent.parent / "engine.py"
+ENGINE = Path(messages.__file__).parent.parent / "engine"
+ROOT = ENGINE.parent.parent
 
 
 def test_locale_falls_back_to_the_language_then_english() -> None:
@@ -38,19 +39,34 @@ def test_locale_tables_are_kept_apart(tmp_path: Path) -> None:
     assert parsed == {"en": {"x.y": "Hi"}, "en-GB": {"x.y": "Hiya"}}
 
 
+_MESSAGE_CALLS = {"say", "ask", "end", "msg", "asking", "question"}
+
+
+def _called(node: ast.Call) -> str | None:
+    func = node.func
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+
+
+def _message_ids(values: list[ast.expr]) -> set[str]:
+    return {
+        a.value
+        for a in values
+        if isinstance(a, ast.Constant)
+        and isinstance(a.value, str)
+        and re.fullmatch(r"[a-z_]+\.[a-z_.]+", a.value)
+    }
+
+
 def _literal_keys() -> set[str]:
-    """Message ids the engine passes as string literals to say/ask/end/msg/plural."""
+    """Message ids the engine passes as string literals to say/ask/end/msg and the phase table's
+    question and answer makers, and the phase table's help keys."""
     found: set[str] = set()
-    for node in ast.walk(ast.parse(ENGINE.read_text(encoding="utf-8"))):
-        is_call = isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-        if is_call and node.func.attr in {"say", "ask", "end", "msg"}:
-            found |= {
-                a.value
-                for a in node.args
-                if isinstance(a, ast.Constant)
-                and isinstance(a.value, str)
-                and re.fullmatch(r"[a-z_]+\.[a-z_.]+", a.value)
-            }
+    for path in sorted(ENGINE.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and _called(node) in _MESSAGE_CALLS:
+                found |= _message_ids(node.args)
+            if isinstance(node, ast.Call):
+                found |= _message_ids([k.value for k in node.keywords if k.arg == "help_key"])
     return found
 
 
@@ -62,9 +78,8 @@ def test_every_message_the_engine_names_exists() -> None:
 
 
 def test_every_message_named_in_the_front_ends_exists() -> None:
-    root = ENGINE.parent.parent
     used: set[str] = set()
-    for path in [*root.glob("skill/**/*.py"), *root.glob("tutor/**/*.py")]:
+    for path in [*ROOT.glob("skill/**/*.py"), *ROOT.glob("tutor/**/*.py")]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             is_text_call = (
                 isinstance(node, ast.Call)

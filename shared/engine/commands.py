@@ -1,0 +1,210 @@
+"""Commands that work at every step: stop, pain, help, pause, settings, history and the rest.
+
+Two tables, and their place in the order of precedence is the whole rule (see `dispatch`):
+`BEFORE_PHASE` is taken before the phase's own answers (stopping and pain must never be read as
+an answer to a question), `AFTER_PHASE` only when the phase did not take the event itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from shared.engine import flow
+from shared.engine.answers import Answer
+from shared.engine.phase import Phase
+from shared.engine.turn import Turn
+from shared.events import AREAS, Event, EventKind
+from shared.reply import SavePreferences
+from shared.routine import (
+    HOLD_LIMITS,
+    INTRO_SECONDS,
+    REPS_LIMITS,
+    exercise_seconds,
+    routine_seconds,
+)
+
+K = EventKind
+
+
+def stop(t: Turn, _event: Event) -> None:
+    flow.stop(t)
+
+
+def pain(t: Turn, _event: Event) -> None:
+    flow.pain(t)
+
+
+def start(t: Turn, event: Event) -> None:
+    """ "Start my back stretches", with or without an area, wherever the conversation is."""
+    if event.area:
+        t.update(pending_area=event.area)
+    phase = t.st.phase
+    if phase is Phase.NEW:
+        flow.welcome(t)
+    elif phase is Phase.SCREEN:
+        if event.area:  # kept for after the screen, which comes first
+            t.say("screen.first")
+        t.ask_current()
+    elif event.area:
+        t.update(paused_phase=None)
+        flow.choose_area(t, event.area)
+    else:
+        t.ask_current()
+
+
+def choose_area(t: Turn, event: Event) -> None:
+    if event.area and t.st.phase in (Phase.AREA, Phase.OFFER_USUAL):
+        flow.choose_area(t, event.area)
+    else:
+        start(t, event)
+
+
+def repeat(t: Turn, _event: Event) -> None:
+    """The explanation again before a set; the part of the set just played after it."""
+    st = t.st
+    if st.phase is Phase.INTRO:
+        flow.intro(t)
+    elif st.phase in (Phase.HOLDING, Phase.CHECKIN) and st.chunk_start is not None:
+        exercise = t.exercise  # a set that just finished the stretch is done again
+        if st.phase is Phase.CHECKIN and exercise is not None:
+            t.update(stretches_done=tuple(i for i in st.stretches_done if i != exercise.id))
+        side, rep = st.chunk_start
+        t.update(side=side, rep=rep)
+        flow.play_chunk(t)
+    else:
+        t.ask_current()
+
+
+def pause(t: Turn, _event: Event) -> None:
+    if t.st.phase is not Phase.PAUSED:
+        t.update(paused_phase=t.st.phase, phase=Phase.PAUSED)
+    t.say("pause.ok")
+    t.ask_current()
+
+
+def resume_when_not_paused(t: Turn, _event: Event) -> None:
+    t.say("pause.not_paused")
+    t.ask_current()
+
+
+def help_here(t: Turn, _event: Event) -> None:
+    t.say(t.spec.help_key)
+    t.say("help.anytime")
+    t.ask_current()
+
+
+def set_pacing(t: Turn, event: Event) -> None:
+    is_hold = event.kind is K.SET_HOLD
+    low, high = HOLD_LIMITS if is_hold else REPS_LIMITS
+    value = event.value
+    if value is None or not low <= value <= high:
+        t.say("settings.hold_invalid" if is_hold else "settings.reps_invalid", low=low, high=high)
+    else:
+        t.update(**{"hold" if is_hold else "reps": value})
+        advice = t.catalog.hold_advice if is_hold else t.catalog.repetition_advice
+        key = "settings.hold_set" if is_hold else "settings.reps_set"
+        t.say(key, value=value, low=advice.min, high=advice.max)
+        t.effects.append(SavePreferences(t.st.hold, t.st.reps))
+    t.ask_current()
+
+
+def duration(t: Turn, _event: Event) -> None:
+    if t.st.area is None:
+        pacing = t.pacing
+        parts = {a: t.minutes(routine_seconds(t.catalog.for_area(a), pacing)) for a in AREAS}
+        t.say("duration.choices", **parts)
+    else:
+        t.say("duration.remaining", duration=t.minutes(_remaining_seconds(t)))
+    t.ask_current()
+
+
+def _remaining_seconds(t: Turn) -> int:
+    st, routine, pacing = t.st, t.routine, t.pacing
+    total = 0
+    for index in range(st.exercise, len(routine)):
+        exercise = routine[index]
+        if index == st.exercise and st.phase is Phase.HOLDING:
+            total += exercise_seconds(exercise, pacing, from_side=st.side, from_rep=st.rep)
+        elif index == st.exercise and st.phase is Phase.CHECKIN:
+            continue
+        else:
+            total += exercise_seconds(exercise, pacing) + INTRO_SECONDS
+    return total
+
+
+def history(t: Turn, _event: Event) -> None:
+    profile = t.profile
+    last = profile.last_session if profile else None
+    if profile is None or last is None:
+        t.say("history.none")
+    else:
+        ago = (t.ctx.today - last.day).days
+        when = (
+            t.msg("history.today")
+            if ago == 0
+            else (t.msg("history.yesterday") if ago == 1 else t.msg("history.days_ago", days=ago))
+        )
+        known = [s for s in last.stretches if _known(t, s)]
+        stretches = flow.names(t, known) if last.stretches else ""
+        key = "history.last" if stretches else "history.last_nothing"
+        t.say(key, when=when, area=t.area_name(last.area), stretches=stretches)
+        sessions = t.plural("unit.sessions", len(profile.sessions))
+        streak = t.plural("unit.days", profile.streak(t.ctx.today))
+        t.say("history.totals", sessions=sessions, streak=streak)
+    t.ask_current()
+
+
+def _known(t: Turn, exercise_id: str) -> bool:
+    return any(e.id == exercise_id for e in t.catalog.exercises)
+
+
+def delete_data(t: Turn, _event: Event) -> None:
+    if t.st.phase is not Phase.CONFIRM_DELETE:
+        t.update(return_phase=t.st.phase, phase=Phase.CONFIRM_DELETE)
+    t.ask_current()
+
+
+def start_over(t: Turn, _event: Event) -> None:
+    if t.st.phase in (Phase.NEW, Phase.SCREEN):
+        t.ask_current()
+        return
+    t.update(area=None, exercise=0, side=0, rep=0, chunk_start=None)
+    t.update(paused_phase=None, return_phase=None)
+    t.say("start_over.ok")
+    t.update(phase=Phase.AREA)
+    t.ask_current()
+
+
+def launch(t: Turn, _event: Event) -> None:
+    """Opened again in the middle of a conversation: carry on where it was."""
+    t.say("welcome.resume")
+    t.ask_current()
+
+
+def not_understood(t: Turn, _event: Event) -> None:
+    t.update(misses=t.st.misses + 1)
+    t.say("unknown.sorry" if t.st.misses < 3 else "unknown.help")
+    t.ask_current()
+
+
+BEFORE_PHASE: Mapping[EventKind, Answer] = {
+    K.STOP: stop,
+    K.PAIN: pain,
+    K.CHOOSE_AREA: choose_area,
+    K.START: start,
+}
+
+AFTER_PHASE: Mapping[EventKind, Answer] = {
+    K.REPEAT: repeat,
+    K.PAUSE: pause,
+    K.RESUME: resume_when_not_paused,
+    K.HELP: help_here,
+    K.SET_HOLD: set_pacing,
+    K.SET_REPS: set_pacing,
+    K.DURATION: duration,
+    K.HISTORY: history,
+    K.DELETE_DATA: delete_data,
+    K.START_OVER: start_over,
+    K.LAUNCH: launch,
+    K.UNKNOWN: not_understood,
+}

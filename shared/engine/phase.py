@@ -1,0 +1,31 @@
+"""The phases of a conversation: where the coach is, and so what an answer means."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Phase(StrEnum):
+    """Each value is what the state's JSON calls the phase (Alexa hands it back to us)."""
+
+    NEW = "new"  # nothing said yet: any first words are answered with the welcome
+    SCREEN = "screen"  # the warning-sign question
+    OFFER_USUAL = "offer_usual"  # a returning user is offered their usual routine
+    AREA = "area"  # where to focus
+    TIPS = "tips"  # a new user is offered the preparation and safety tips
+    INTRO = "intro"  # a stretch has been explained; waiting for "ready"
+    HOLDING = "holding"  # between the parts of a stretch's sets
+    CHECKIN = "checkin"  # "how did that feel?"
+    AFTER_PAIN = "after_pain"  # a stretch was stopped for pain; offered the next one
+    CONFIRM_DELETE = "confirm_delete"  # "delete my data": asked to confirm
+    PAUSED = "paused"
+    DONE = "done"  # the conversation ended; the next event starts a new one
+
+    @property
+    def in_exercise(self) -> bool:
+        """Inside one stretch of a routine: a routine must be chosen, and pain stops the stretch.
+        A property of the phase itself, because validating a state needs it without the flow."""
+        return self in _IN_EXERCISE
+
+
+_IN_EXERCISE = frozenset({Phase.INTRO, Phase.HOLDING, Phase.CHECKIN})

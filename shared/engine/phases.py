@@ -1,0 +1,122 @@
+"""The phase table: for each phase, what it asks, its help, and the answers it takes itself.
+
+Reading one row tells everything a phase does with what the user says; events it does not take
+fall through to the commands that work at every step (shared/engine/commands.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from shared.engine import answers, questions
+from shared.engine.answers import Answer
+from shared.engine.phase import Phase
+from shared.engine.questions import Question, question
+from shared.events import EventKind
+
+K = EventKind
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseSpec:
+    """One phase: its question (with reprompt), its help message, and its own answers."""
+
+    ask: Question
+    help_key: str
+    answers: Mapping[EventKind, Answer]
+    # Take the phase's answers before the commands valid everywhere (a conversation that has
+    # not begun answers nearly anything with the welcome, "it hurts" included).
+    answers_first: bool = False
+
+
+def _each(kinds: tuple[EventKind, ...], answer: Answer) -> dict[EventKind, Answer]:
+    return dict.fromkeys(kinds, answer)
+
+
+def _stretching(take_time_key: str) -> dict[EventKind, Answer]:
+    """Before a set (intro) and between its parts (holding): go on, take time, or skip."""
+    return {
+        **_each((K.YES, K.CONTINUE, K.RESUME), answers.play_on),
+        K.NO: answers.asking(take_time_key),
+        K.NEXT: answers.skip_stretch,
+    }
+
+
+_NOT_BEGUN = PhaseSpec(
+    ask=questions.welcome,
+    help_key="help.general",
+    answers=_each(
+        tuple(k for k in EventKind if k not in (K.STOP, K.START, K.CHOOSE_AREA)), answers.welcome
+    ),
+    answers_first=True,
+)
+
+PHASES: Mapping[Phase, PhaseSpec] = {
+    Phase.NEW: _NOT_BEGUN,
+    Phase.SCREEN: PhaseSpec(
+        ask=question("screen.question", "screen.reprompt"),
+        help_key="help.screen",
+        answers={
+            K.YES: answers.screen_warning,
+            K.NO: answers.screen_clear,
+            K.NEXT: answers.asking("screen.required"),
+        },
+    ),
+    Phase.OFFER_USUAL: PhaseSpec(
+        ask=questions.usual_routine,
+        help_key="help.offer_usual",
+        answers={
+            **_each((K.YES, K.CONTINUE), answers.usual_routine),
+            **_each((K.NO, K.NEXT), answers.other_area),
+        },
+    ),
+    Phase.AREA: PhaseSpec(
+        ask=question("area.question", "area.reprompt"),
+        help_key="help.area",
+        answers=_each((K.YES, K.NO, K.CONTINUE), answers.asking("area.which")),
+    ),
+    Phase.TIPS: PhaseSpec(
+        ask=question("tips.question", "tips.reprompt"),
+        help_key="help.tips",
+        answers={K.YES: answers.hear_tips, **_each((K.NO, K.NEXT, K.CONTINUE), answers.skip_tips)},
+    ),
+    Phase.INTRO: PhaseSpec(
+        ask=question("intro.ready", "intro.ready_reprompt"),
+        help_key="help.intro",
+        answers=_stretching("intro.take_time"),
+    ),
+    Phase.HOLDING: PhaseSpec(
+        ask=questions.go_on,
+        help_key="help.holding",
+        answers=_stretching("holding.take_time"),
+    ),
+    Phase.CHECKIN: PhaseSpec(
+        ask=question("checkin.question", "checkin.reprompt"),
+        help_key="help.checkin",
+        answers=_each(
+            (K.YES, K.NO, K.CONTINUE, K.NEXT, K.UNKNOWN, K.RESUME), answers.checkin_heard
+        ),
+    ),
+    Phase.AFTER_PAIN: PhaseSpec(
+        ask=questions.next_after_pain,
+        help_key="help.after_pain",
+        answers={
+            **_each((K.YES, K.CONTINUE, K.NEXT, K.RESUME), answers.next_after_pain),
+            K.NO: answers.finish_after_pain,
+        },
+    ),
+    Phase.CONFIRM_DELETE: PhaseSpec(
+        ask=question("delete.confirm", "delete.confirm_reprompt"),
+        help_key="help.confirm_delete",
+        answers={K.YES: answers.delete_confirmed, K.NO: answers.delete_refused},
+    ),
+    Phase.PAUSED: PhaseSpec(
+        ask=question("pause.prompt", "pause.reprompt"),
+        help_key="help.paused",
+        answers=_each((K.RESUME, K.CONTINUE, K.YES), answers.resume),
+    ),
+    # A finished conversation is never answered (the next event starts a new one); should one
+    # be, it behaves as one not yet begun.
+    Phase.DONE: _NOT_BEGUN,
+}

@@ -1,0 +1,146 @@
+"""The conversation state: a frozen value, and its versioned JSON form.
+
+Alexa sends the state back to us in session attributes, so anything may arrive: an old version, a
+hand-edited value, garbage. `State.from_json` accepts only a state this version wrote (with the
+same keys since version 1, so states saved before the engine had this class still load); anything
+else is reported as corrupt and the engine restarts politely. A later version that changes the
+JSON adds its own reader for version 1 here, so sessions open during a deploy carry on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+
+from shared.engine.phase import Phase
+from shared.events import AREAS
+from shared.routine import HOLD_LIMITS, REPS_LIMITS
+
+STATE_VERSION = 1
+# Attribute names that differ from their JSON keys (the JSON keys are kept for old sessions).
+_JSON_NAMES = {"stretches_done": "done", "stretches_skipped": "skipped"}
+_INT_FIELDS = ("hold", "reps", "exercise", "side", "rep", "pains", "misses")
+_OPTIONAL_TEXT = ("area", "pending_area")
+_PHASE_FIELDS = ("paused_phase", "return_phase")
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    """Where one conversation stands. Changed only by building a new one (`replace`)."""
+
+    phase: Phase
+    area: str | None
+    pending_area: str | None  # asked for before the screen was answered
+    hold: int
+    reps: int
+    exercise: int  # index into the routine of `area`
+    side: int
+    rep: int  # repetitions of the current side already played
+    chunk_start: tuple[int, int] | None  # (side, rep) where the last played part of a set began
+    paused_phase: Phase | None
+    return_phase: Phase | None  # where to go back to after "delete my data" is answered
+    pains: int
+    stretches_done: tuple[str, ...]
+    stretches_skipped: tuple[str, ...]
+    screened: bool
+    misses: int  # answers not understood in a row
+    profile_deleted: bool
+
+    @classmethod
+    def new(cls, hold: int, reps: int) -> State:
+        """A fresh conversation with the given pacing."""
+        return cls(
+            phase=Phase.NEW,
+            area=None,
+            pending_area=None,
+            hold=hold,
+            reps=reps,
+            exercise=0,
+            side=0,
+            rep=0,
+            chunk_start=None,
+            paused_phase=None,
+            return_phase=None,
+            pains=0,
+            stretches_done=(),
+            stretches_skipped=(),
+            screened=False,
+            misses=0,
+            profile_deleted=False,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON-able dict that travels in session attributes (keys in a stable order)."""
+        data: dict[str, Any] = {"version": STATE_VERSION}
+        for name in _NAMES:
+            value = getattr(self, name)
+            data[_JSON_NAMES.get(name, name)] = list(value) if isinstance(value, tuple) else value
+        return data
+
+    @classmethod
+    def from_json(cls, raw: Any, exercise_count: int = 4) -> State | None:
+        """The state `raw` describes if it is a valid state of this version, else None."""
+        if not isinstance(raw, Mapping) or raw.get("version") != STATE_VERSION:
+            return None
+        if not _well_typed(raw):
+            return None
+        state = cls(**{name: _field(raw, name) for name in _NAMES})
+        return state if _consistent(state, exercise_count) else None
+
+
+_NAMES = tuple(field.name for field in fields(State))
+_JSON_KEYS = tuple(_JSON_NAMES.get(name, name) for name in _NAMES)
+_PHASE_NAMES = frozenset(phase.value for phase in Phase)
+
+
+def _field(raw: Mapping[str, Any], name: str) -> Any:
+    value = raw[_JSON_NAMES.get(name, name)]
+    if name in ("phase", *_PHASE_FIELDS) and value is not None:
+        return Phase(value)
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _is_int(value: Any) -> bool:
+    return type(value) is int  # a bool is an int to isinstance, never to us
+
+
+def _well_typed(raw: Mapping[str, Any]) -> bool:
+    if not all(key in raw for key in _JSON_KEYS):
+        return False
+    checks = (
+        _is_phase(raw["phase"]),
+        all(_is_int(raw[name]) for name in _INT_FIELDS),
+        all(raw[name] is None or isinstance(raw[name], str) for name in _OPTIONAL_TEXT),
+        all(raw[name] is None or _is_phase(raw[name]) for name in _PHASE_FIELDS),
+        _is_position(raw["chunk_start"]),
+        all(_is_names(raw[name]) for name in ("done", "skipped")),
+        all(type(raw[name]) is bool for name in ("screened", "profile_deleted")),
+    )
+    return all(checks)
+
+
+def _is_phase(value: Any) -> bool:
+    return isinstance(value, str) and value in _PHASE_NAMES
+
+
+def _is_position(value: Any) -> bool:
+    return value is None or (
+        isinstance(value, list) and len(value) == 2 and all(_is_int(i) and i >= 0 for i in value)
+    )
+
+
+def _is_names(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(i, str) for i in value)
+
+
+def _consistent(state: State, exercise_count: int) -> bool:
+    checks = (
+        all(area is None or area in AREAS for area in (state.area, state.pending_area)),
+        0 <= state.exercise <= exercise_count and 0 <= state.side <= 1,
+        state.rep >= 0 and state.pains >= 0 and state.misses >= 0,
+        HOLD_LIMITS[0] <= state.hold <= HOLD_LIMITS[1],
+        REPS_LIMITS[0] <= state.reps <= REPS_LIMITS[1],
+        state.area is not None or not state.phase.in_exercise,
+    )
+    return all(checks)
