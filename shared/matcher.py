@@ -15,6 +15,7 @@ from pathlib import Path
 
 from shared.events import Event, EventKind
 from shared.intents import event_for_intent
+from shared.locales import DEFAULT_LOCALE
 from shared.model import InteractionModel, load_model
 
 BUILTIN_PHRASES = Path(__file__).with_name("builtin_phrases.toml")
@@ -123,7 +124,7 @@ class Matcher:
         )
 
     @classmethod
-    def for_locale(cls, locale: str = "en-US") -> Matcher:
+    def for_locale(cls, locale: str = DEFAULT_LOCALE) -> Matcher:
         return _matcher_for(locale)
 
     def _index_sample(self, sample: str, intent: str, slots: dict[str, str]) -> None:

@@ -13,10 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import shared
+from shared.locales import DEFAULT_LOCALE, LOCALES
 
 MODELS_DIR = Path(shared.__file__).resolve().parent.parent / "interaction_models"
-LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
-DEFAULT_LOCALE = "en-US"
 
 
 class ModelError(ValueError):

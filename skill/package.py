@@ -8,7 +8,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from shared.model import LOCALES, MODELS_DIR
+from shared.locales import LOCALES
+from shared.model import MODELS_DIR
 
 MANIFEST_TEMPLATE = Path(__file__).with_name("skill.json")
 EXAMPLE_PHRASES = [

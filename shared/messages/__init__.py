@@ -15,6 +15,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from shared.locales import DEFAULT_LOCALE
+
 CATALOG_DIR = Path(__file__).parent
 DEFAULT_LANGUAGE = "en"
 _LOCALE_NAME = re.compile(r"^[a-z]{2}(-[A-Z]{2})?$")
@@ -71,7 +73,7 @@ def _candidates(locale: str) -> tuple[str, ...]:
 
 
 @cache
-def template(key: str, locale: str = "en-US") -> str:
+def template(key: str, locale: str = DEFAULT_LOCALE) -> str:
     """The raw text for `key` in the closest available locale (cached: the catalog is fixed)."""
     messages = catalog()
     for candidate in _candidates(locale):
@@ -81,7 +83,7 @@ def template(key: str, locale: str = "en-US") -> str:
     raise MessageError(f"no message '{key}'")
 
 
-def text(key: str, locale: str = "en-US", **params: Any) -> str:
+def text(key: str, locale: str = DEFAULT_LOCALE, **params: Any) -> str:
     """The message `key` with its {placeholders} filled in."""
     try:
         return template(key, locale).format_map(params)
@@ -89,7 +91,7 @@ def text(key: str, locale: str = "en-US", **params: Any) -> str:
         raise MessageError(f"message '{key}' needs parameter {error}") from error
 
 
-def has(key: str, locale: str = "en-US") -> bool:
+def has(key: str, locale: str = DEFAULT_LOCALE) -> bool:
     try:
         template(key, locale)
     except MessageError:
