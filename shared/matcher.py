@@ -111,9 +111,9 @@ class Matcher:
         for intent in model.intents.values():
             for sample in intent.samples:
                 self._index_sample(normalise_sample(sample), intent.name, intent.slots)
-        for intent, phrases in _builtin_phrases().items():
+        for intent_name, phrases in _builtin_phrases().items():
             for phrase in phrases:
-                self._literal.setdefault(normalise(phrase), intent)
+                self._literal.setdefault(normalise(phrase), intent_name)
         self._areas = sorted(
             (
                 (normalise(p), v.id, v.name)
