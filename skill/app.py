@@ -7,23 +7,25 @@ for verification failures); a failure of ours is an apology Alexa can speak. Nev
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable
 from typing import Any
 
 import orjson
-from ask_sdk_model import RequestEnvelope
+from ask_sdk_model.request_envelope import RequestEnvelope
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from shared import messages
-from skill.builder import build_skill, open_store
+from skill.builder import open_store, profiles_for, skill_builder
 from skill.config import MAX_BODY_BYTES, SkillConfig
 from skill.serializer import FastSerializer
-from skill.verify import RequestVerifier, VerificationError, fetch_url
+from skill.verify import HeaderItems, RequestVerifier, VerificationError, fetch_url
 
 log = logging.getLogger(__name__)
 
 Answer = tuple[int, dict[str, Any]]
+# Told of each exchange (request JSON, answer JSON); what it returns is ignored.
+ExchangeHook = Callable[[dict[str, Any], dict[str, Any]], object]
 
 
 def _error(status: int, key: str, **params: Any) -> Answer:
@@ -60,10 +62,11 @@ class AlexaEndpoint:
     serialise. Flask calls it for POST /alexa; benchmarks call it directly."""
 
     def __init__(self, config: SkillConfig) -> None:
-        self.skill = build_skill(open_store(config))
+        self.profiles = profiles_for(open_store(config))
+        self.skill = skill_builder(self.profiles).create()
         self.verifier = _verifier(config)
         self.serializer = FastSerializer()
-        self.hooks = list(config.on_exchange)
+        self.hooks: list[ExchangeHook] = list(config.on_exchange)
         self.recorder = None
         if config.record_dir is not None:
             from skill.dialogs.recorder import DialogRecorder
@@ -71,7 +74,7 @@ class AlexaEndpoint:
             self.recorder = DialogRecorder(config.record_dir, clock=config.clock)
             self.hooks.append(self.recorder.record)
 
-    def answer(self, headers: Mapping[str, str], body: bytes) -> Answer:
+    def answer(self, headers: HeaderItems, body: bytes) -> Answer:
         try:
             data = orjson.loads(body)
         except orjson.JSONDecodeError:
@@ -96,7 +99,8 @@ class AlexaEndpoint:
     def _invoke(self, envelope: RequestEnvelope) -> dict[str, Any]:
         try:
             response = self.skill.invoke(request_envelope=envelope, context=None)
-            return self.serializer.serialize(response)
+            answer: dict[str, Any] = self.serializer.serialize(response)
+            return answer
         except Exception:  # the SDK's own dispatch errors, outside our exception handler
             log.exception("the skill could not answer")
             return _apology_envelope()
@@ -172,7 +176,7 @@ def read_at_most(stream: Any, limit: int) -> bytes:
     raise RequestEntityTooLarge()
 
 
-def _run_hook(hook: Any, request_json: dict[str, Any], answer: dict[str, Any]) -> None:
+def _run_hook(hook: ExchangeHook, request_json: dict[str, Any], answer: dict[str, Any]) -> None:
     try:
         hook(request_json, answer)
     except Exception:  # recording must never cost the user an answer

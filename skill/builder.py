@@ -1,16 +1,15 @@
-"""Assembling the ask-sdk skill from the handlers and, when configured, a progress store."""
+"""Assembling the ask-sdk skill: the handlers, each built with the one profile gateway."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
+from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 
 from shared.storage import SafeStore
 from skill.config import SkillConfig
 from skill.handlers import REQUEST_HANDLERS, ApologyExceptionHandler
-from skill.persistence import ProfilePersistenceAdapter
+from skill.persistence import SqlProfiles
+from skill.profiles import NoProfiles, ProfileGateway
 
 
 def open_store(config: SkillConfig) -> SafeStore | None:
@@ -18,18 +17,20 @@ def open_store(config: SkillConfig) -> SafeStore | None:
     return SafeStore.open(config.database_url) if config.database_url else None
 
 
-def skill_builder(
-    store: SafeStore | None, adapter: AbstractPersistenceAdapter | None = None
-) -> CustomSkillBuilder:
-    """Handlers registered; progress goes to `store` (SQL) or another ask-sdk `adapter`."""
-    if adapter is None and store is not None:
-        adapter = ProfilePersistenceAdapter(store)
-    builder = CustomSkillBuilder(persistence_adapter=adapter)
+def profiles_for(store: SafeStore | None) -> ProfileGateway:
+    """The gateway over the SQL store, or one that remembers nothing when there is none."""
+    return SqlProfiles(store) if store is not None else NoProfiles()
+
+
+def skill_builder(profiles: ProfileGateway) -> CustomSkillBuilder:
+    """Handlers registered, all sharing `profiles`. No ask-sdk persistence adapter: progress
+    goes through the gateway, as typed effects, never through the SDK's attributes."""
+    builder = CustomSkillBuilder()
     for handler in REQUEST_HANDLERS:
-        builder.add_request_handler(handler())
+        builder.add_request_handler(handler(profiles))
     builder.add_exception_handler(ApologyExceptionHandler())
     return builder
 
 
-def build_skill(store: SafeStore | None) -> Any:
-    return skill_builder(store).create()
+def build_skill(store: SafeStore | None) -> CustomSkill:
+    return skill_builder(profiles_for(store)).create()

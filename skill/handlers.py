@@ -1,35 +1,40 @@
 """ask-sdk-core request handlers: each turns one kind of Alexa request into an engine event.
 
-One style throughout (classes with can_handle/handle), registered from most to least specific. The
-conversation itself lives in the engine; `respond` renders its reply and stores its effects.
+One style throughout (classes with can_handle/handle), registered from most to least specific.
+Every handler is built with the skill's profile gateway (skill/profiles.py): no reaching into the
+SDK's attributes manager for progress. The conversation itself lives in the engine; `respond`
+renders its reply and hands its effects to the gateway.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
+from ask_sdk_core.dispatch_components.exception_components import AbstractExceptionHandler
+from ask_sdk_core.dispatch_components.request_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import get_intent_name, is_request_type
-from ask_sdk_model import Response, Slot
-from ask_sdk_model.canfulfill import (
-    CanFulfillIntent,
-    CanFulfillIntentValues,
-    CanFulfillSlot,
-    CanFulfillSlotValues,
-    CanUnderstandSlotValues,
-)
-from ask_sdk_model.slu.entityresolution import StatusCode
-from ask_sdk_model.ui import SimpleCard
+from ask_sdk_core.utils.predicate import is_request_type
+from ask_sdk_model.canfulfill.can_fulfill_intent import CanFulfillIntent
+from ask_sdk_model.canfulfill.can_fulfill_intent_request import CanFulfillIntentRequest
+from ask_sdk_model.canfulfill.can_fulfill_intent_values import CanFulfillIntentValues
+from ask_sdk_model.canfulfill.can_fulfill_slot import CanFulfillSlot
+from ask_sdk_model.canfulfill.can_fulfill_slot_values import CanFulfillSlotValues
+from ask_sdk_model.canfulfill.can_understand_slot_values import CanUnderstandSlotValues
+from ask_sdk_model.intent import Intent
+from ask_sdk_model.intent_request import IntentRequest
+from ask_sdk_model.response import Response
+from ask_sdk_model.slot import Slot
+from ask_sdk_model.slu.entityresolution.status_code import StatusCode
+from ask_sdk_model.ui.simple_card import SimpleCard
 
 from shared import messages
 from shared.engine import Context, handle, session_record
 from shared.events import Event, EventKind
 from shared.intents import CUSTOM_INTENT_SLOTS, INTENT_EVENTS, event_for_intent
-from shared.profile import Profile
-from shared.reply import Effect, RecordSession
-from shared.storage.codec import effects_to_json
+from shared.reply import RecordSession
 from skill.config import VOICE_CHUNK_SECONDS
+from skill.profiles import ProfileGateway, request_day
 from skill.ssml import render
 
 log = logging.getLogger(__name__)
@@ -52,62 +57,60 @@ def resolved_slot_value(slot: Slot | None) -> str | None:
             authority.status
             and authority.status.code == StatusCode.ER_SUCCESS_MATCH
             and authority.values
+            and authority.values[0].value is not None
         ):
             return authority.values[0].value.id
     return None
 
 
+def _intent(handler_input: HandlerInput) -> Intent:
+    """The request's intent; asked only of intent requests, so its absence is a bad envelope."""
+    request = handler_input.request_envelope.request
+    if isinstance(request, IntentRequest | CanFulfillIntentRequest) and request.intent:
+        return request.intent
+    raise ValueError(f"no intent in the {type(request).__name__}")
+
+
 def intent_event(handler_input: HandlerInput) -> Event:
-    intent = handler_input.request_envelope.request.intent
+    intent = _intent(handler_input)
     slots = {name: resolved_slot_value(slot) for name, slot in (intent.slots or {}).items()}
-    return event_for_intent(intent.name, slots)
+    return event_for_intent(intent.name or "", slots)
 
 
 # -- answering ------------------------------------------------------------------------------------
 
 
 def _locale(handler_input: HandlerInput) -> str:
-    return handler_input.request_envelope.request.locale or "en-US"
+    request = handler_input.request_envelope.request
+    return (request.locale if request is not None else None) or "en-US"
 
 
-def _has_store(handler_input: HandlerInput) -> bool:
-    """Whether the skill was built with a persistence adapter (the SDK offers no public test)."""
-    return handler_input.attributes_manager._persistence_adapter is not None
+def _session(handler_input: HandlerInput) -> dict[str, Any]:
+    """The session's attributes, where the engine's state travels between turns."""
+    attributes = handler_input.attributes_manager.session_attributes
+    if attributes is None:
+        raise ValueError("the request carries no session")
+    return attributes
 
 
-def _profile(handler_input: HandlerInput) -> Profile | None:
-    if not _has_store(handler_input):  # no store configured: a session without memory
-        return None
-    stored = handler_input.attributes_manager.persistent_attributes.get("profile")
-    return stored if isinstance(stored, Profile) else None
-
-
-def context_for(handler_input: HandlerInput) -> Context:
+def context_for(handler_input: HandlerInput, profiles: ProfileGateway) -> Context:
     """Today from the request's own timestamp, so a replayed dialog sees the day it was made on.
     The profile is read only if the turn uses it: most turns of a routine cost no database read."""
-    timestamp = handler_input.request_envelope.request.timestamp
+    envelope = handler_input.request_envelope
     return Context(
-        today=timestamp.date(),
-        load_profile=lambda: _profile(handler_input),
+        today=request_day(envelope),
+        load_profile=lambda: profiles.load(envelope),
         max_chunk_seconds=VOICE_CHUNK_SECONDS,
         locale=_locale(handler_input),
     )
 
 
-def save_effects(handler_input: HandlerInput, effects: tuple[Effect, ...] | list[Effect]) -> None:
-    """Hand effects to the persistence adapter, which applies them in one transaction."""
-    if not effects or not _has_store(handler_input):
-        return
-    manager = handler_input.attributes_manager
-    manager.persistent_attributes = {"pending_effects": effects_to_json(effects)}
-    manager.save_persistent_attributes()
-
-
-def respond(handler_input: HandlerInput, event: Event) -> Response:
-    """Run the engine on the session's state and turn its reply into the Alexa response."""
-    session = handler_input.attributes_manager.session_attributes
-    reply = handle(session.get(STATE_KEY), event, context_for(handler_input))
-    save_effects(handler_input, reply.effects)
+def respond(handler_input: HandlerInput, event: Event, profiles: ProfileGateway) -> Response:
+    """Run the engine on the session's state, keep its effects, and turn its reply into the
+    Alexa response."""
+    session = _session(handler_input)
+    reply = handle(session.get(STATE_KEY), event, context_for(handler_input, profiles))
+    profiles.apply(handler_input.request_envelope, reply.effects)
     speech = render(reply)
     builder = handler_input.response_builder.speak(speech.ssml)
     if reply.card is not None:
@@ -116,27 +119,35 @@ def respond(handler_input: HandlerInput, event: Event) -> Response:
         session.pop(STATE_KEY, None)
         return builder.set_should_end_session(True).response
     session[STATE_KEY] = reply.state
-    return builder.ask(speech.reprompt_ssml).set_should_end_session(False).response
+    return builder.ask(speech.reprompt_ssml or "").set_should_end_session(False).response
 
 
 # -- handlers, most specific first ----------------------------------------------------------------
 
 
-class CanFulfillIntentHandler(AbstractRequestHandler):
+class SkillHandler(AbstractRequestHandler):
+    """A request handler of this skill, built with the skill's profile gateway."""
+
+    def __init__(self, profiles: ProfileGateway) -> None:
+        self.profiles = profiles
+
+
+class CanFulfillIntentHandler(SkillHandler):
     """Name-free requests: say whether we can take "start my back stretches" and its slots."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_request_type("CanFulfillIntentRequest")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        intent = handler_input.request_envelope.request.intent
-        ours = intent.name in CUSTOM_INTENT_SLOTS
+        intent = _intent(handler_input)
+        known = CUSTOM_INTENT_SLOTS.get(intent.name or "")
         slots = {
-            name: _slot_answer(name in CUSTOM_INTENT_SLOTS.get(intent.name, {}), slot)
+            name: _slot_answer(name in (known or {}), slot)
             for name, slot in (intent.slots or {}).items()
         }
         understood = all(s.can_understand == CanUnderstandSlotValues.YES for s in slots.values())
-        verdict = CanFulfillIntentValues.YES if ours and understood else CanFulfillIntentValues.NO
+        ours = known is not None and understood
+        verdict = CanFulfillIntentValues.YES if ours else CanFulfillIntentValues.NO
         answer = CanFulfillIntent(can_fulfill=verdict, slots=slots)
         return handler_input.response_builder.set_can_fulfill_intent(answer).response
 
@@ -149,30 +160,34 @@ def _slot_answer(known_slot: bool, slot: Slot) -> CanFulfillSlot:
     )
 
 
-class SessionEndedHandler(AbstractRequestHandler):
+class SessionEndedHandler(SkillHandler):
     """The session closed (user, error, silence): log why and keep what was done."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_request_type("SessionEndedRequest")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        request = handler_input.request_envelope.request
-        error = getattr(request, "error", None)
-        log.info(
-            "session ended: reason=%s error=%s",
-            getattr(request.reason, "value", request.reason),
-            f"{getattr(error.object_type, 'value', error.object_type)}: {error.message}"
-            if error
-            else "none",
-        )
-        state = handler_input.attributes_manager.session_attributes.get(STATE_KEY)
-        record = session_record(state, context_for(handler_input))
+        _log_session_end(handler_input.request_envelope.request)
+        state = _session(handler_input).get(STATE_KEY)
+        record = session_record(state, context_for(handler_input, self.profiles))
         if record is not None:
-            save_effects(handler_input, [RecordSession(record)])
+            self.profiles.apply(handler_input.request_envelope, [RecordSession(record)])
         return handler_input.response_builder.response
 
 
-class ExceptionEncounteredHandler(AbstractRequestHandler):
+def _log_session_end(request: Any) -> None:
+    """Why the session closed; Alexa's error for ERROR, which says what our response got wrong."""
+    error = getattr(request, "error", None)
+    log.info(
+        "session ended: reason=%s error=%s",
+        getattr(request.reason, "value", request.reason),
+        f"{getattr(error.object_type, 'value', error.object_type)}: {error.message}"
+        if error
+        else "none",
+    )
+
+
+class ExceptionEncounteredHandler(SkillHandler):
     """Alexa reports that our previous response was invalid: log it, answer nothing."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
@@ -185,44 +200,46 @@ class ExceptionEncounteredHandler(AbstractRequestHandler):
         return handler_input.response_builder.response
 
 
-class LaunchHandler(AbstractRequestHandler):
+class LaunchHandler(SkillHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_request_type("LaunchRequest")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        return respond(handler_input, Event(EventKind.LAUNCH))
+        return respond(handler_input, Event(EventKind.LAUNCH), self.profiles)
 
 
-class EngineIntentHandler(AbstractRequestHandler):
+class EngineIntentHandler(SkillHandler):
     """Every intent in the interaction model maps to an engine event through one table."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_request_type("IntentRequest")(handler_input) and (
-            get_intent_name(handler_input) in INTENT_EVENTS
+            _intent(handler_input).name in INTENT_EVENTS
         )
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        return respond(handler_input, intent_event(handler_input))
+        return respond(handler_input, intent_event(handler_input), self.profiles)
 
 
-class UnknownIntentHandler(AbstractRequestHandler):
+class UnknownIntentHandler(SkillHandler):
     """An intent this skill does not model (a new built-in, say): treated as not understood."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_request_type("IntentRequest")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        return respond(handler_input, Event(EventKind.UNKNOWN, text=get_intent_name(handler_input)))
+        event = Event(EventKind.UNKNOWN, text=_intent(handler_input).name)
+        return respond(handler_input, event, self.profiles)
 
 
-class OtherRequestHandler(AbstractRequestHandler):
+class OtherRequestHandler(SkillHandler):
     """Any other request type (player events and the like): acknowledge without speaking."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return True
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        log.info("ignoring request type %s", handler_input.request_envelope.request.object_type)
+        kind = getattr(handler_input.request_envelope.request, "object_type", None)
+        log.info("ignoring request type %s", kind)
         return handler_input.response_builder.response
 
 
@@ -250,7 +267,7 @@ def _safe_locale(handler_input: HandlerInput) -> str:
         return "en-US"
 
 
-REQUEST_HANDLERS: tuple[type[AbstractRequestHandler], ...] = (
+REQUEST_HANDLERS: tuple[type[SkillHandler], ...] = (
     CanFulfillIntentHandler,
     SessionEndedHandler,
     ExceptionEncounteredHandler,
@@ -266,4 +283,10 @@ def handled_intents() -> set[str]:
     return set(INTENT_EVENTS)
 
 
-__all__ = ["REQUEST_HANDLERS", "ApologyExceptionHandler", "handled_intents", "respond"]
+__all__ = [
+    "REQUEST_HANDLERS",
+    "ApologyExceptionHandler",
+    "SkillHandler",
+    "handled_intents",
+    "respond",
+]

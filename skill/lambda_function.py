@@ -8,27 +8,27 @@ trigger, so no signature check runs here. Progress: set DYNAMODB_TABLE to keep i
 from __future__ import annotations
 
 import os
-from typing import Any
 
-from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
+from ask_sdk_core.skill_builder import CustomSkillBuilder
 
-from skill.builder import open_store, skill_builder
+from skill.builder import open_store, profiles_for, skill_builder
 from skill.config import SkillConfig
-from skill.dict_adapter import DictProfileAdapter
+from skill.dict_profiles import DictProfiles
 
 
-def dynamodb_adapter(table: str) -> AbstractPersistenceAdapter:
-    """ask-sdk's DynamoDB adapter (created on first use of the table), wrapped for profiles."""
-    from ask_sdk_dynamodb.adapter import DynamoDbAdapter
+def dynamodb_profiles(table: str) -> DictProfiles:
+    """Profiles in ask-sdk's DynamoDB adapter (which creates the table on first use)."""
+    # optional: installed only in Lambda deployments, and it ships no type information
+    from ask_sdk_dynamodb.adapter import DynamoDbAdapter  # type: ignore[import-not-found]
 
-    return DictProfileAdapter(DynamoDbAdapter(table_name=table, create_table=True))
+    return DictProfiles(DynamoDbAdapter(table_name=table, create_table=True))
 
 
-def _builder() -> Any:
+def _builder() -> CustomSkillBuilder:
     table = os.environ.get("DYNAMODB_TABLE")
     if table:
-        return skill_builder(None, dynamodb_adapter(table))
-    return skill_builder(open_store(SkillConfig.from_env()))
+        return skill_builder(dynamodb_profiles(table))
+    return skill_builder(profiles_for(open_store(SkillConfig.from_env())))
 
 
 handler = _builder().lambda_handler()

@@ -19,9 +19,9 @@ import re
 import threading
 import urllib.request
 import warnings
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import certifi
@@ -44,6 +44,13 @@ _PEM_BLOCK = re.compile(rb"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE---
 
 # What `cryptography` raises for a certificate whose extensions it cannot parse.
 _BAD_EXTENSIONS = (ValueError, x509.DuplicateExtension, x509.UnsupportedGeneralNameType)
+
+
+class HeaderItems(Protocol):
+    """Request headers as a web framework holds them: a dict, or werkzeug's Headers (which is
+    no Mapping, and may repeat a name)."""
+
+    def items(self) -> Iterable[tuple[str, str]]: ...
 
 
 class VerificationError(Exception):
@@ -78,7 +85,8 @@ def fetch_url(url: str, timeout: float = FETCH_TIMEOUT) -> bytes:
     """Download a certificate chain; the timeout keeps a slow S3 from holding a request past
     Alexa's 8 s deadline, and the size cap keeps a wrong URL from filling memory."""
     with urllib.request.urlopen(url, timeout=timeout) as response:
-        return response.read(MAX_CHAIN_BYTES)
+        chain: bytes = response.read(MAX_CHAIN_BYTES)
+    return chain
 
 
 def default_trust_roots() -> list[x509.Certificate]:
@@ -104,7 +112,7 @@ def _utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _header(headers: Mapping[str, str], name: str) -> str:
+def _header(headers: HeaderItems, name: str) -> str:
     """HTTP header names are case-insensitive; proxies and test clients spell them freely."""
     wanted = name.lower()
     for key, value in headers.items():
@@ -209,7 +217,7 @@ class RequestVerifier:
         self._cache: dict[str, tuple[x509.Certificate, datetime]] = {}
         self._lock = threading.Lock()
 
-    def verify(self, headers: Mapping[str, str], body: bytes, parsed: Any = None) -> None:
+    def verify(self, headers: HeaderItems, body: bytes, parsed: Any = None) -> None:
         """Raise VerificationError unless the request is verifiably from Alexa for our skill.
         `parsed` is the body already decoded from JSON, when the caller has it."""
         if not self.skill_ids:

@@ -1,7 +1,8 @@
-"""Effects as JSON, so they can travel through ask-sdk's persistent attributes to the store.
+"""Effects as JSON, for effects that must leave the process (a queue, a log, a test's fixture).
 
-The handlers put a reply's effects into the attributes; the persistence adapter decodes them and
-applies them in one transaction. Decoding is strict: a malformed entry is refused, never half-saved.
+Inside a request the skill no longer needs it: effects go from the engine's reply to the profile
+gateway as dataclasses (skill/profiles.py). Decoding is strict: a malformed entry is refused,
+never half-applied.
 """
 
 from __future__ import annotations

@@ -85,27 +85,13 @@ class SafeStore:
         """The user's profile now (see ProfileStore.snapshot); None when the database failed."""
         return self._run("loaded", lambda store: store.snapshot(user_id, known))[1]
 
-    def revision(self, user_id: str) -> str | None:
-        """The user's revision token; None for no user or a failure (then `healthy` is False)."""
-        return self._run("checked", lambda store: store.revision(user_id))[1]
-
     def apply(self, user_id: str, effects: Iterable[Effect], today: date) -> bool:
         """True when saved; False (logged) when the database failed or none is configured."""
-        return self.apply_tracked(user_id, effects, today)[0]
-
-    def apply_tracked(
-        self, user_id: str, effects: Iterable[Effect], today: date
-    ) -> tuple[bool, str | None]:
-        """apply(), also returning the user's new revision (see ProfileStore.apply)."""
-        change = self.change(user_id, effects, today)
-        return (True, change.after) if change is not None else (False, None)
+        return self.change(user_id, effects, today) is not None
 
     def change(self, user_id: str, effects: Iterable[Effect], today: date) -> Change | None:
         """The user's revisions around the write (see ProfileStore.change); None when not saved."""
         return self._run("saved", lambda store: store.change(user_id, effects, today))[1]
-
-    def delete(self, user_id: str) -> bool:
-        return self._run("deleted", lambda store: store.delete(user_id))[0]
 
     def close(self) -> None:
         if self.store is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Any
@@ -15,6 +15,8 @@ import pytest
 from sqlalchemy import Engine, MetaData, select
 
 from shared.profile import SessionRecord
+from shared.reply import Effect
+from shared.storage import SafeStore
 
 TODAY = date(2026, 1, 15)
 CLOSED_PORT_URL = "postgresql://postgres@127.0.0.1:1/test"  # nothing listens on port 1
@@ -113,3 +115,23 @@ def all_rows(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
             name: [tuple(row) for row in connection.execute(select(table))]
             for name, table in reflected.tables.items()
         }
+
+
+class CheckedSafeStore(SafeStore):
+    """SafeStore with the calls only tests make: the skill and the tutor never need them, so
+    they live here rather than in production code."""
+
+    def revision(self, user_id: str) -> str | None:
+        """The user's revision token; None for no user or a failure (then `healthy` is False)."""
+        return self._run("checked", lambda store: store.revision(user_id))[1]
+
+    def apply_tracked(
+        self, user_id: str, effects: Iterable[Effect], today: date
+    ) -> tuple[bool, str | None]:
+        """apply(), also returning the user's new revision (see ProfileStore.apply)."""
+        change = self.change(user_id, effects, today)
+        return (True, change.after) if change is not None else (False, None)
+
+    def delete(self, user_id: str) -> bool:
+        """Forget the user; False (logged) when the database failed."""
+        return self._run("deleted", lambda store: store.delete(user_id))[0]

@@ -1,5 +1,5 @@
-"""A database that is slow costs a turn at most one timeout: the adapter stops asking after the
-first failed call of a turn, instead of paying the timeout again for each query."""
+"""A database that is slow costs a turn at most one timeout: the SQL profile gateway stops asking
+after the first failed call of a turn, instead of paying the timeout again for each query."""
 
 from __future__ import annotations
 
@@ -15,9 +15,8 @@ from storage_helpers import record
 from shared.profile import Profile
 from shared.reply import RecordSession
 from shared.storage import Change, SafeStore, Snapshot
-from shared.storage.codec import effects_to_json
 from skill.dialogs.requests import RequestFactory, Session
-from skill.persistence import ProfilePersistenceAdapter
+from skill.persistence import SqlProfiles
 
 
 class SlowStore:
@@ -56,26 +55,24 @@ def _envelope() -> RequestEnvelope:
 
 def test_a_slow_database_costs_one_call_per_read_and_one_per_save() -> None:
     slow = SlowStore()
-    adapter = ProfilePersistenceAdapter(SafeStore(slow))  # type: ignore[arg-type]
+    adapter = SqlProfiles(SafeStore(slow))  # type: ignore[arg-type]
     envelope = _envelope()
-    assert adapter.get_attributes(envelope) == {}
+    assert adapter.load(envelope) is None
     assert slow.calls == ["snapshot"]
-    adapter.save_attributes(
-        envelope, {"pending_effects": effects_to_json([RecordSession(record())])}
-    )
+    adapter.apply(envelope, [RecordSession(record())])
     assert slow.calls == ["snapshot", "change"]
 
 
 def test_a_session_goes_on_from_memory_while_the_database_is_slow() -> None:
     slow = SlowStore()
     slow.working = True
-    adapter = ProfilePersistenceAdapter(SafeStore(slow))  # type: ignore[arg-type]
+    adapter = SqlProfiles(SafeStore(slow))  # type: ignore[arg-type]
     envelope = _envelope()
-    first = adapter.get_attributes(envelope)["profile"]
+    first = adapter.load(envelope)
     assert slow.calls == ["snapshot"] and slow.loads == 1
     slow.working = False
-    assert adapter.get_attributes(envelope)["profile"] == first  # from memory, one call tried
+    assert adapter.load(envelope) == first  # from memory, one call tried
     assert slow.calls == ["snapshot", "snapshot"]
     slow.working = True
-    assert adapter.get_attributes(envelope)["profile"] == first  # same revision: no load
+    assert adapter.load(envelope) == first  # same revision: no load
     assert slow.calls == ["snapshot"] * 3 and slow.loads == 1

@@ -1,5 +1,5 @@
-"""Profiles through a dict-storing ask-sdk adapter, as on Lambda with DynamoDB; and the Lambda
-handler answering a request."""
+"""Profiles through a dict-storing ask-sdk adapter, as on Lambda with DynamoDB (dict_profiles.py);
+the outage-versus-bug rule; and the Lambda handler answering a request."""
 
 from __future__ import annotations
 
@@ -10,13 +10,15 @@ from typing import Any
 
 import pytest
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
+from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 
+from shared import messages
 from shared.reply import DeleteProfile, MarkScreened, SavePreferences
-from shared.storage.codec import effects_to_json
+from skill.builder import skill_builder
 from skill.dialogs.requests import RequestFactory, Session
-from skill.dict_adapter import DictProfileAdapter
+from skill.dict_profiles import DictProfiles
 
 
 class MemoryAdapter(AbstractPersistenceAdapter):
@@ -45,37 +47,96 @@ class BrokenAdapter(MemoryAdapter):
         raise ConnectionError("DynamoDB is unreachable")
 
 
+class ThrottledAdapter(MemoryAdapter):
+    """What ask-sdk's DynamoDbAdapter raises when the service refuses: its own exception."""
+
+    def save_attributes(
+        self, request_envelope: RequestEnvelope, attributes: dict[str, Any]
+    ) -> None:
+        raise PersistenceException("ProvisionedThroughputExceededException")
+
+
+class BuggyAdapter(MemoryAdapter):
+    """An adapter with a bug of ours in it: not an outage, so it must not be swallowed."""
+
+    def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
+        return {"profile": {"sessions": [{"area": "neck"}]}}  # a session without its day
+
+
+def _deserialize(raw: dict[str, Any]) -> RequestEnvelope:
+    envelope: RequestEnvelope = DefaultSerializer().deserialize(json.dumps(raw), RequestEnvelope)
+    return envelope
+
+
 def _envelope() -> RequestEnvelope:
-    return DefaultSerializer().deserialize(
-        json.dumps(RequestFactory().launch(Session())), RequestEnvelope
-    )
+    return _deserialize(RequestFactory().launch(Session()))
 
 
 def test_effects_are_applied_to_the_stored_profile() -> None:
     inner = MemoryAdapter()
-    adapter = DictProfileAdapter(inner)
+    profiles = DictProfiles(inner)
     envelope = _envelope()
-    assert adapter.get_attributes(envelope) == {}
-    adapter.save_attributes(
-        envelope, {"pending_effects": effects_to_json([SavePreferences(25, 7)])}
-    )
-    adapter.save_attributes(envelope, {"pending_effects": effects_to_json([MarkScreened()])})
-    profile = adapter.get_attributes(envelope)["profile"]
+    assert profiles.load(envelope) is None
+    profiles.apply(envelope, [SavePreferences(25, 7)])
+    profiles.apply(envelope, [MarkScreened()])
+    profile = profiles.load(envelope)
+    assert profile is not None
     assert (profile.hold_seconds, profile.reps, profile.screened_on) == (
         25,
         7,
         envelope.request.timestamp.date(),
     )
-    adapter.save_attributes(envelope, {"pending_effects": effects_to_json([DeleteProfile()])})
+    profiles.apply(envelope, [DeleteProfile()])
     assert inner.items == {}
 
 
 def test_an_unreachable_store_is_logged_not_raised(caplog: pytest.LogCaptureFixture) -> None:
-    adapter = DictProfileAdapter(BrokenAdapter())
+    profiles = DictProfiles(BrokenAdapter())
     with caplog.at_level(logging.WARNING):
-        assert adapter.get_attributes(_envelope()) == {}
-        adapter.save_attributes(_envelope(), {"pending_effects": effects_to_json([MarkScreened()])})
+        assert profiles.load(_envelope()) is None
+        profiles.apply(_envelope(), [MarkScreened()])
     assert "DynamoDB is unreachable" in caplog.text
+
+
+def test_nothing_to_apply_touches_nothing() -> None:
+    inner = BrokenAdapter()  # any call would fail
+    DictProfiles(inner).apply(_envelope(), [])
+    assert inner.items == {}
+
+
+def test_the_adapters_own_exception_is_an_outage(caplog: pytest.LogCaptureFixture) -> None:
+    profiles = DictProfiles(ThrottledAdapter())
+    with caplog.at_level(logging.WARNING, logger="skill.dict_profiles"):
+        profiles.apply(_envelope(), [MarkScreened()])
+    assert "progress not saved: ProvisionedThroughputExceededException" in caplog.text
+
+
+def test_a_bug_of_ours_raises_instead_of_being_logged_away() -> None:
+    profiles = DictProfiles(BuggyAdapter())
+    with pytest.raises(KeyError):
+        profiles.load(_envelope())
+    with pytest.raises(KeyError):
+        profiles.apply(_envelope(), [MarkScreened()])
+
+
+def test_an_outage_costs_the_progress_not_the_answer(caplog: pytest.LogCaptureFixture) -> None:
+    skill = skill_builder(DictProfiles(BrokenAdapter())).create()
+    raw = RequestFactory().launch(Session())
+    with caplog.at_level(logging.WARNING, logger="skill.dict_profiles"):
+        response = skill.invoke(request_envelope=_deserialize(raw), context=None)
+    assert "Welcome to Back Stretch Coach" in response.response.output_speech.ssml
+    assert "progress not loaded: DynamoDB is unreachable" in caplog.text
+
+
+def test_a_bug_in_the_store_is_the_apology_with_its_traceback_logged(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    skill = skill_builder(DictProfiles(BuggyAdapter())).create()
+    with caplog.at_level(logging.ERROR, logger="skill.handlers"):
+        response = skill.invoke(request_envelope=_envelope(), context=None)
+    assert messages.text("skill.apology") in response.response.output_speech.ssml
+    (failure,) = [r for r in caplog.records if r.exc_info]
+    assert failure.exc_info is not None and failure.exc_info[0] is KeyError
 
 
 def test_lambda_handler_answers_a_launch(monkeypatch: pytest.MonkeyPatch) -> None:

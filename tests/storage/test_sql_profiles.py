@@ -1,4 +1,5 @@
-"""The ask-sdk persistence adapter: keyed by a hash of the Alexa user id, never failing."""
+"""The SQL profile gateway (skill/persistence.py): keyed by a hash of the Alexa user id, an outage
+never failing a turn, a bug of ours raising."""
 
 from __future__ import annotations
 
@@ -11,13 +12,12 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 from sqlalchemy import text
 
-from shared.reply import MarkScreened, SavePreferences
+from shared.reply import DeleteProfile, MarkScreened, SavePreferences
 from shared.storage import SafeStore
-from shared.storage.codec import effects_to_json
 from skill.app import AlexaEndpoint
 from skill.config import SkillConfig
 from skill.dialogs.requests import USER_ID, RequestFactory, Session
-from skill.persistence import ProfilePersistenceAdapter, user_key
+from skill.persistence import SqlProfiles, user_key
 
 
 def _envelope() -> RequestEnvelope:
@@ -27,49 +27,57 @@ def _envelope() -> RequestEnvelope:
 
 def test_profiles_are_saved_and_read_under_a_hashed_id(tmp_path: Path) -> None:
     store = SafeStore.open(str(tmp_path / "p.sqlite3"))
-    adapter = ProfilePersistenceAdapter(store)
+    profiles = SqlProfiles(store)
     envelope = _envelope()
-    assert adapter.get_attributes(envelope) == {}
-    adapter.save_attributes(
-        envelope, {"pending_effects": effects_to_json([SavePreferences(30, 4), MarkScreened()])}
-    )
-    profile = adapter.get_attributes(envelope)["profile"]
+    assert profiles.load(envelope) is None
+    profiles.apply(envelope, [SavePreferences(30, 4), MarkScreened()])
+    profile = profiles.load(envelope)
+    assert profile is not None
     assert (profile.hold_seconds, profile.reps) == (30, 4) and profile.screened_on
-    fresh = ProfilePersistenceAdapter(store).get_attributes(envelope)[
-        "profile"
-    ]  # from the database
+    fresh = SqlProfiles(store).load(envelope)  # from the database
     assert fresh == profile
     with store.store.engine.connect() as connection:  # type: ignore[union-attr]
         ids = [row[0] for row in connection.execute(text("SELECT user_id FROM users"))]
     assert ids == [user_key(USER_ID)] and USER_ID not in ids[0]
-    adapter.delete_attributes(envelope)
-    assert adapter.get_attributes(envelope) == {}
+    profiles.apply(envelope, [DeleteProfile()])
+    assert profiles.load(envelope) is None
     store.close()
 
 
-def test_a_down_database_and_bad_effects_never_raise(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_a_down_database_never_raises(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING):
-        adapter = ProfilePersistenceAdapter(
-            SafeStore.open("postgresql://postgres@127.0.0.1:1/x", timeout=1)
-        )
+        profiles = SqlProfiles(SafeStore.open("postgresql://postgres@127.0.0.1:1/x", timeout=1))
         envelope = _envelope()
-        assert adapter.get_attributes(envelope) == {}
-        adapter.save_attributes(envelope, {"pending_effects": effects_to_json([MarkScreened()])})
-        working = ProfilePersistenceAdapter(SafeStore.open(str(tmp_path / "p.sqlite3")))
-        working.save_attributes(envelope, {"pending_effects": [{"type": "explode"}]})
-    assert "not saving malformed effects" in caplog.text
-    assert working.get_attributes(envelope) == {}
-    working.store.close()
+        assert profiles.load(envelope) is None
+        profiles.apply(envelope, [MarkScreened()])
+    assert "progress will not be saved" in caplog.text
+
+
+def test_a_bug_of_ours_raises_through_the_gateway(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = SafeStore.open(str(tmp_path / "p.sqlite3"))
+    profiles = SqlProfiles(store)
+    assert store.store is not None
+
+    def broken(*_args: object) -> None:
+        raise TypeError("a bug, not an outage")
+
+    monkeypatch.setattr(store.store, "snapshot", broken)
+    monkeypatch.setattr(store.store, "change", broken)
+    with pytest.raises(TypeError):
+        profiles.load(_envelope())
+    with pytest.raises(TypeError):
+        profiles.apply(_envelope(), [MarkScreened()])
+    store.close()
 
 
 def test_only_the_turns_that_use_the_profile_read_the_database(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     endpoint = AlexaEndpoint(SkillConfig(verify=False, database_url=str(tmp_path / "p.sqlite3")))
-    adapter = endpoint.skill.persistence_adapter
-    assert isinstance(adapter, ProfilePersistenceAdapter)
+    adapter = endpoint.profiles
+    assert isinstance(adapter, SqlProfiles)
     reads: list[int] = []
     read = adapter.store.snapshot
     monkeypatch.setattr(adapter.store, "snapshot", lambda *a: reads.append(1) or read(*a))
@@ -91,3 +99,14 @@ def test_only_the_turns_that_use_the_profile_read_the_database(
     assert adapter.store.store.count_sessions(user_key(USER_ID)) == 1  # ...and was recorded
     assert reads_per_turn[:3] == [("@launch", 1), ("no", 1), ("neck", 1)]
     assert len(reads_per_turn) > 5 and all(n == 0 for _words, n in reads_per_turn[3:])
+
+
+def test_a_turn_still_answers_while_the_database_is_down(caplog: pytest.LogCaptureFixture) -> None:
+    url = "postgresql://postgres@127.0.0.1:1/x"  # nothing listens on port 1
+    with caplog.at_level(logging.WARNING):
+        endpoint = AlexaEndpoint(SkillConfig(verify=False, database_url=url))
+        request = RequestFactory().launch(Session())
+        status, answer = endpoint.answer({}, json.dumps(request).encode())
+    assert status == 200
+    assert "Welcome to Back Stretch Coach" in answer["response"]["outputSpeech"]["ssml"]
+    assert "progress will not be saved" in caplog.text

@@ -12,12 +12,19 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from storage_helpers import CLOSED_PORT_URL, TODAY, record, schema_of, server_part
+from storage_helpers import (
+    CLOSED_PORT_URL,
+    TODAY,
+    CheckedSafeStore,
+    record,
+    schema_of,
+    server_part,
+)
 
 from shared.reply import DeleteProfile, MarkScreened, RecordSession, SavePreferences
 from shared.storage import ProfileStore, SafeStore
+from shared.storage.engines import postgres_engine
 from shared.storage.safe import brief
-from shared.storage.store import _postgres_engine
 from shared.storage.store import database_url as resolve
 
 LOGGER = "shared.storage.safe"
@@ -44,7 +51,7 @@ def test_a_database_that_is_down_gives_a_store_that_saves_nothing(
 ) -> None:
     started = time.monotonic()
     with caplog.at_level(logging.WARNING, logger=LOGGER):
-        safe = SafeStore.open(CLOSED_PORT_URL, timeout=1)
+        safe = CheckedSafeStore.open(CLOSED_PORT_URL, timeout=1)
         print(f"refused connection noticed in {time.monotonic() - started:.2f} s")
         assert safe.store is None
         _assert_saves_nothing(safe)
@@ -96,7 +103,7 @@ def test_a_server_that_never_answers_is_given_up_on_after_one_attempt(
     """One connect timeout, not one per migration retry (five, before the fix)."""
     started = time.monotonic()
     with caplog.at_level(logging.WARNING, logger=LOGGER):
-        safe = SafeStore.open(silent_server.url, timeout=1)
+        safe = CheckedSafeStore.open(silent_server.url, timeout=1)
     print(f"silent server given up on after {time.monotonic() - started:.2f} s")
     assert safe.store is None and "cannot open the database" in caplog.text
     assert len(silent_server.accepted) == 1
@@ -113,7 +120,7 @@ def test_an_unusable_url_degrades_instead_of_raising(
     url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.WARNING, logger=LOGGER):
-        safe = SafeStore.open(url, timeout=1)
+        safe = CheckedSafeStore.open(url, timeout=1)
     assert safe.store is None and safe.apply("u", [MarkScreened()], TODAY) is False
     assert "cannot open the database" in caplog.text
 
@@ -124,7 +131,7 @@ def test_a_database_that_does_not_exist_degrades(
 ) -> None:
     missing = server_part(postgres_url).rsplit("/", 1)[0] + "/no_such_database_here"
     with caplog.at_level(logging.WARNING, logger=LOGGER):
-        safe = SafeStore.open(missing, timeout=1)
+        safe = CheckedSafeStore.open(missing, timeout=1)
     assert safe.store is None and "cannot open the database" in caplog.text
 
 
@@ -134,7 +141,7 @@ def test_a_sqlite_file_that_cannot_be_created_degrades(
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("a file where the database directory should be")
     with caplog.at_level(logging.WARNING, logger=LOGGER):
-        safe = SafeStore.open(str(blocker / "progress.sqlite3"))
+        safe = CheckedSafeStore.open(str(blocker / "progress.sqlite3"))
     assert safe.store is None and "cannot open the database" in caplog.text
 
 
@@ -145,7 +152,7 @@ def test_a_sqlite_database_lost_mid_life_degrades_then_recovers(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     home = tmp_path / "data"
-    safe = SafeStore.open(str(home / "progress.sqlite3"), timeout=1)
+    safe = CheckedSafeStore.open(str(home / "progress.sqlite3"), timeout=1)
     assert safe.store is not None and safe.healthy
     assert safe.apply("u", [RecordSession(record()), MarkScreened()], TODAY) is True
     away = tmp_path / "moved"
@@ -172,11 +179,11 @@ def test_a_sqlite_database_lost_mid_life_degrades_then_recovers(
 def test_a_postgres_server_lost_mid_life_degrades_then_recovers(
     postgres_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    safe = SafeStore.open(postgres_url, timeout=1)
+    safe = CheckedSafeStore.open(postgres_url, timeout=1)
     store = safe.store
     assert store is not None and safe.apply("u", [MarkScreened()], TODAY) is True
     good_engine = store.engine
-    store.engine = _postgres_engine(resolve(CLOSED_PORT_URL), 1)  # the server is gone
+    store.engine = postgres_engine(resolve(CLOSED_PORT_URL), 1)  # the server is gone
     try:
         started = time.monotonic()
         with caplog.at_level(logging.WARNING, logger=LOGGER):
@@ -200,7 +207,7 @@ def test_a_restarted_postgres_server_costs_no_failed_call(postgres_url: str) -> 
     """Pooled connections killed by the server are noticed (pre-ping) and replaced."""
     import psycopg
 
-    safe = SafeStore.open(postgres_url, timeout=1)
+    safe = CheckedSafeStore.open(postgres_url, timeout=1)
     store = safe.store
     assert store is not None and safe.apply("u", [MarkScreened()], TODAY) is True
     with store.engine.connect() as connection:
@@ -222,7 +229,7 @@ def test_a_locked_postgres_table_times_out_instead_of_hanging(
 ) -> None:
     import psycopg
 
-    safe = SafeStore.open(postgres_url, timeout=1)
+    safe = CheckedSafeStore.open(postgres_url, timeout=1)
     assert safe.apply("u", [MarkScreened()], TODAY) is True
     locker = psycopg.connect(server_part(postgres_url))  # a transaction: BEGIN is implicit
     try:
@@ -248,7 +255,7 @@ def test_a_locked_sqlite_file_times_out_instead_of_hanging(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     path = tmp_path / "progress.sqlite3"
-    safe = SafeStore.open(str(path), timeout=1)
+    safe = CheckedSafeStore.open(str(path), timeout=1)
     assert safe.apply("u", [MarkScreened()], TODAY) is True
     writer = sqlite3.connect(path, isolation_level=None)
     try:
@@ -274,7 +281,7 @@ def test_a_slow_database_does_not_hold_up_other_threads_beyond_the_timeout(
     """Several requests at once against a locked table: all give up within the timeout."""
     import psycopg
 
-    safe = SafeStore.open(postgres_url, timeout=1)
+    safe = CheckedSafeStore.open(postgres_url, timeout=1)
     results: list[bool] = []
     locker = psycopg.connect(server_part(postgres_url))
     try:
@@ -303,7 +310,7 @@ def test_a_slow_database_does_not_hold_up_other_threads_beyond_the_timeout(
 
 
 def test_a_working_store_passes_everything_through(database_url: str) -> None:
-    safe = SafeStore.open(database_url)
+    safe = CheckedSafeStore.open(database_url)
     try:
         assert safe.healthy and isinstance(safe.store, ProfileStore)
         assert safe.load("u") is None and safe.revision("u") is None and safe.healthy
@@ -319,7 +326,7 @@ def test_a_working_store_passes_everything_through(database_url: str) -> None:
 
 
 def test_a_store_that_never_opened_is_not_healthy() -> None:
-    safe = SafeStore(None)
+    safe = CheckedSafeStore(None)
     assert not safe.healthy
     assert safe.apply("u", [MarkScreened()], TODAY) is False and not safe.healthy
 

@@ -1,4 +1,5 @@
-"""skill/persistence.py with real ask-sdk request envelopes, on SQLite and PostgreSQL."""
+"""The SQL profile gateway (skill/persistence.py) with real ask-sdk request envelopes, on SQLite
+and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -14,18 +15,16 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from storage_helpers import CLOSED_PORT_URL, all_rows, record
+from storage_helpers import CLOSED_PORT_URL, CheckedSafeStore, all_rows, record
 
 import shared.storage.store as store_module
 from shared.profile import Profile
-from shared.reply import MarkScreened, RecordSession, SavePreferences
+from shared.reply import DeleteProfile, MarkScreened, RecordSession, SavePreferences
 from shared.storage import SafeStore
-from shared.storage.codec import effects_to_json
 from skill.dialogs.requests import USER_ID, RequestFactory, Session
-from skill.persistence import ProfilePersistenceAdapter, user_key
+from skill.persistence import SqlProfiles, user_key
 
 REQUEST_DAY = date(2026, 1, 15)
-ADAPTER_LOG = "skill.persistence"
 
 
 def _envelope(session: int = 0, user_id: str = USER_ID) -> RequestEnvelope:
@@ -36,21 +35,15 @@ def _envelope(session: int = 0, user_id: str = USER_ID) -> RequestEnvelope:
     return DefaultSerializer().deserialize(json.dumps(raw), "ask_sdk_model.RequestEnvelope")
 
 
-def _pending(*effects: Any) -> dict[str, Any]:
-    return {"pending_effects": effects_to_json(effects)}
-
-
-def _profile(adapter: ProfilePersistenceAdapter, envelope: RequestEnvelope) -> Profile:
-    attributes = adapter.get_attributes(envelope)
-    assert set(attributes) == {"profile"}
-    profile = attributes["profile"]
+def _profile(adapter: SqlProfiles, envelope: RequestEnvelope) -> Profile:
+    profile = adapter.load(envelope)
     assert isinstance(profile, Profile)
     return profile
 
 
 @pytest.fixture
-def safe(database_url: str) -> Iterator[SafeStore]:
-    opened = SafeStore.open(database_url)
+def safe(database_url: str) -> Iterator[CheckedSafeStore]:
+    opened = CheckedSafeStore.open(database_url)
     assert opened.store is not None
     try:
         yield opened
@@ -67,36 +60,31 @@ def test_user_key_is_a_sha256_of_the_alexa_id() -> None:
 
 
 def test_a_new_user_has_no_attributes_then_a_saved_profile(safe: SafeStore) -> None:
-    adapter = ProfilePersistenceAdapter(safe)
+    adapter = SqlProfiles(safe)
     envelope = _envelope()
-    assert adapter.get_attributes(envelope) == {}
-    attributes = _pending(RecordSession(record(1)), SavePreferences(30, 4), MarkScreened())
-    adapter.save_attributes(envelope, attributes)
-    assert "pending_effects" not in attributes  # consumed, not saved twice
+    assert adapter.load(envelope) is None
+    adapter.apply(envelope, [RecordSession(record(1)), SavePreferences(30, 4), MarkScreened()])
     profile = _profile(adapter, envelope)
     assert profile.sessions == (record(1),)
     assert (profile.hold_seconds, profile.reps) == (30, 4)
     assert profile.screened_on == REQUEST_DAY  # the request's own (UTC) day
     # Another worker, with nothing cached, reads the same from the database.
-    assert _profile(ProfilePersistenceAdapter(safe), _envelope(session=7)) == profile
+    assert _profile(SqlProfiles(safe), _envelope(session=7)) == profile
 
 
-def test_saving_without_pending_effects_writes_nothing(safe: SafeStore) -> None:
-    adapter = ProfilePersistenceAdapter(safe)
+def test_saving_no_effects_writes_nothing(safe: CheckedSafeStore) -> None:
+    adapter = SqlProfiles(safe)
     envelope = _envelope()
-    adapter.save_attributes(envelope, {})
-    adapter.save_attributes(envelope, {"pending_effects": []})
-    adapter.save_attributes(envelope, {"pending_effects": None, "other": 1})
-    assert adapter.get_attributes(envelope) == {}
+    adapter.apply(envelope, [])
+    adapter.apply(envelope, ())
+    assert adapter.load(envelope) is None
     assert safe.revision(user_key(USER_ID)) is None
 
 
 def test_the_raw_user_id_is_stored_nowhere(safe: SafeStore, database_url: str) -> None:
-    adapter = ProfilePersistenceAdapter(safe)
+    adapter = SqlProfiles(safe)
     envelope = _envelope()
-    adapter.save_attributes(
-        envelope, _pending(RecordSession(record()), SavePreferences(25, 6), MarkScreened())
-    )
+    adapter.apply(envelope, [RecordSession(record()), SavePreferences(25, 6), MarkScreened()])
     assert safe.store is not None
     rows = all_rows(safe.store.engine)
     assert [row[0] for row in rows["users"]] == [user_key(USER_ID)]
@@ -112,25 +100,25 @@ def test_the_raw_user_id_is_stored_nowhere(safe: SafeStore, database_url: str) -
 
 
 def test_users_are_kept_apart(safe: SafeStore) -> None:
-    adapter = ProfilePersistenceAdapter(safe)
+    adapter = SqlProfiles(safe)
     first, second = (
         _envelope(user_id="amzn1.ask.account.A"),
         _envelope(user_id="amzn1.ask.account.B"),
     )
-    adapter.save_attributes(first, _pending(SavePreferences(20, 3)))
-    assert adapter.get_attributes(second) == {}
-    adapter.save_attributes(second, _pending(SavePreferences(40, 8)))
+    adapter.apply(first, [SavePreferences(20, 3)])
+    assert adapter.load(second) is None
+    adapter.apply(second, [SavePreferences(40, 8)])
     assert _profile(adapter, first).hold_seconds == 20
     assert _profile(adapter, second).hold_seconds == 40
 
 
-def test_delete_attributes_forgets_the_user(safe: SafeStore) -> None:
-    adapter = ProfilePersistenceAdapter(safe)
+def test_a_delete_profile_effect_forgets_the_user(safe: SafeStore) -> None:
+    adapter = SqlProfiles(safe)
     envelope = _envelope()
-    adapter.save_attributes(envelope, _pending(RecordSession(record()), MarkScreened()))
-    assert adapter.get_attributes(envelope) != {}
-    adapter.delete_attributes(envelope)
-    assert adapter.get_attributes(envelope) == {}
+    adapter.apply(envelope, [RecordSession(record()), MarkScreened()])
+    assert adapter.load(envelope) is not None
+    adapter.apply(envelope, [DeleteProfile()])
+    assert adapter.load(envelope) is None
     assert safe.store is not None and safe.store.count_sessions(user_key(USER_ID)) == 0
 
 
@@ -139,10 +127,10 @@ def test_an_envelope_without_a_user_reads_and_writes_nothing(safe: SafeStore) ->
     del raw["context"]["System"]["user"]
     del raw["session"]["user"]
     envelope = DefaultSerializer().deserialize(json.dumps(raw), "ask_sdk_model.RequestEnvelope")
-    adapter = ProfilePersistenceAdapter(safe)
-    assert adapter.get_attributes(envelope) == {}
-    adapter.save_attributes(envelope, _pending(MarkScreened()))
-    adapter.delete_attributes(envelope)
+    adapter = SqlProfiles(safe)
+    assert adapter.load(envelope) is None
+    adapter.apply(envelope, [MarkScreened()])
+    adapter.apply(envelope, [DeleteProfile()])
     assert safe.store is not None and all_rows(safe.store.engine)["users"] == []
 
 
@@ -150,17 +138,15 @@ def test_another_workers_changes_are_seen_on_the_next_turn(database_url: str) ->
     """Two servers behind a load balancer, each with its own engine and cache."""
     here, there = SafeStore.open(database_url), SafeStore.open(database_url)
     try:
-        server_a, server_b = ProfilePersistenceAdapter(here), ProfilePersistenceAdapter(there)
+        server_a, server_b = SqlProfiles(here), SqlProfiles(there)
         envelope = _envelope()
-        server_a.save_attributes(envelope, _pending(SavePreferences(20, 3)))
+        server_a.apply(envelope, [SavePreferences(20, 3)])
         assert _profile(server_a, envelope).hold_seconds == 20  # now cached on server A
-        server_b.save_attributes(
-            envelope, _pending(RecordSession(record()), SavePreferences(45, 9))
-        )
+        server_b.apply(envelope, [RecordSession(record()), SavePreferences(45, 9)])
         profile = _profile(server_a, envelope)
         assert profile.hold_seconds == 45 and profile.sessions == (record(),)
-        server_b.delete_attributes(envelope)  # "delete my data" handled by the other server
-        assert server_a.get_attributes(envelope) == {}
+        server_b.apply(envelope, [DeleteProfile()])  # "delete my data" handled by the other server
+        assert server_a.load(envelope) is None
     finally:
         here.close()
         there.close()
@@ -169,11 +155,11 @@ def test_another_workers_changes_are_seen_on_the_next_turn(database_url: str) ->
 def test_a_change_made_between_reading_and_saving_is_not_hidden(database_url: str) -> None:
     here, there = SafeStore.open(database_url), SafeStore.open(database_url)
     try:
-        server_a, server_b = ProfilePersistenceAdapter(here), ProfilePersistenceAdapter(there)
+        server_a, server_b = SqlProfiles(here), SqlProfiles(there)
         envelope, other_device = _envelope(session=1), _envelope(session=2)
-        assert server_a.get_attributes(envelope) == {}  # turn starts: nothing saved yet
-        server_b.save_attributes(other_device, _pending(RecordSession(record(1, "both"))))
-        server_a.save_attributes(envelope, _pending(RecordSession(record(0, "neck"))))
+        assert server_a.load(envelope) is None  # turn starts: nothing saved yet
+        server_b.apply(other_device, [RecordSession(record(1, "both"))])
+        server_a.apply(envelope, [RecordSession(record(0, "neck"))])
         assert here.store is not None and here.store.count_sessions(user_key(USER_ID)) == 2
         profile = _profile(server_a, envelope)  # the next turn of the same session
         assert [s.area for s in profile.sessions] == ["both", "neck"]
@@ -190,15 +176,15 @@ def test_another_servers_session_is_read_alone_not_the_whole_profile(
     real = store_module._record
     monkeypatch.setattr(store_module, "_record", lambda row: built.append(row) or real(row))
     try:
-        server_a, server_b = ProfilePersistenceAdapter(here), ProfilePersistenceAdapter(there)
+        server_a, server_b = SqlProfiles(here), SqlProfiles(there)
         envelope = _envelope()
-        server_a.save_attributes(envelope, _pending(*(RecordSession(record(d)) for d in range(20))))
+        server_a.apply(envelope, [RecordSession(record(d)) for d in range(20)])
         assert len(_profile(server_a, envelope).sessions) == 20  # read once on server A
-        server_a.save_attributes(envelope, _pending(RecordSession(record(0, "both"))))
+        server_a.apply(envelope, [RecordSession(record(0, "both"))])
         built.clear()
         assert len(_profile(server_a, envelope).sessions) == 21  # its own write, from memory
         assert built == []
-        server_b.save_attributes(envelope, _pending(RecordSession(record(0, "lower_back"))))
+        server_b.apply(envelope, [RecordSession(record(0, "lower_back"))])
         profile = _profile(server_a, envelope)
         assert [s.area for s in profile.sessions[-2:]] == ["both", "lower_back"]
         assert len(built) == 1  # only the other server's session was read
@@ -210,15 +196,13 @@ def test_another_servers_session_is_read_alone_not_the_whole_profile(
 def test_a_database_that_is_down_never_fails_a_request(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING):
         safe = SafeStore.open(CLOSED_PORT_URL, timeout=1)
-        adapter = ProfilePersistenceAdapter(safe)
+        adapter = SqlProfiles(safe)
         envelope = _envelope()
-        assert adapter.get_attributes(envelope) == {}
-        attributes = _pending(RecordSession(record()), MarkScreened())
-        adapter.save_attributes(envelope, attributes)  # silent: no exception
-        adapter.delete_attributes(envelope)
-        assert adapter.get_attributes(envelope) == {}
+        assert adapter.load(envelope) is None
+        adapter.apply(envelope, [RecordSession(record()), MarkScreened()])  # silent: no exception
+        adapter.apply(envelope, [DeleteProfile()])
+        assert adapter.load(envelope) is None
     assert "progress will not be saved" in caplog.text
-    assert "pending_effects" not in attributes
 
 
 def test_a_database_lost_mid_session_goes_on_from_memory(
@@ -227,44 +211,21 @@ def test_a_database_lost_mid_session_goes_on_from_memory(
     home = tmp_path / "data"
     safe = SafeStore.open(str(home / "progress.sqlite3"), timeout=1)
     assert safe.store is not None
-    adapter = ProfilePersistenceAdapter(safe)
+    adapter = SqlProfiles(safe)
     envelope = _envelope()
-    adapter.save_attributes(envelope, _pending(SavePreferences(30, 4)))
+    adapter.apply(envelope, [SavePreferences(30, 4)])
     assert _profile(adapter, envelope).hold_seconds == 30  # read once, now cached
     home.rename(tmp_path / "gone")
     safe.store.engine.dispose()
     try:
         with caplog.at_level(logging.WARNING):
             assert _profile(adapter, envelope).hold_seconds == 30  # the session goes on
-            adapter.save_attributes(envelope, _pending(RecordSession(record())))  # no exception
+            adapter.apply(envelope, [RecordSession(record())])  # no exception
             assert not safe.healthy
             # the failed save dropped the copy: a fresh session starts without a profile
-            assert adapter.get_attributes(_envelope(session=5)) == {}
+            assert adapter.load(_envelope(session=5)) is None
         assert "database error" in caplog.text
     finally:
         (tmp_path / "gone").rename(home)
     assert _profile(adapter, envelope).hold_seconds == 30 and safe.healthy
     safe.close()
-
-
-@pytest.mark.parametrize(
-    "pending",
-    [
-        [{"type": "explode"}],
-        [*effects_to_json([SavePreferences(30, 4)]), {"type": "save_preferences"}],
-        {"type": "mark_screened"},
-        "mark_screened",
-    ],
-    ids=["unknown", "good-then-malformed", "not-a-list", "a-string"],
-)
-def test_malformed_pending_effects_are_logged_and_skipped(
-    safe: SafeStore, pending: Any, caplog: pytest.LogCaptureFixture
-) -> None:
-    adapter = ProfilePersistenceAdapter(safe)
-    envelope = _envelope()
-    with caplog.at_level(logging.WARNING, logger=ADAPTER_LOG):
-        adapter.save_attributes(envelope, {"pending_effects": pending})
-    assert "not saving malformed effects" in caplog.text
-    assert adapter.get_attributes(envelope) == {}  # nothing half-saved
-    adapter.save_attributes(envelope, _pending(MarkScreened()))  # the next good save works
-    assert _profile(adapter, envelope).screened_on == REQUEST_DAY

@@ -5,10 +5,10 @@ from __future__ import annotations
 import threading
 
 from sqlalchemy import text
-from storage_helpers import TODAY, record, run_threads
+from storage_helpers import TODAY, CheckedSafeStore, record, run_threads
 
 from shared.reply import DeleteProfile, MarkScreened, RecordSession, SavePreferences
-from shared.storage import Change, ProfileStore, SafeStore
+from shared.storage import Change, ProfileStore
 
 
 def test_a_change_tells_the_revision_before_and_after(store: ProfileStore) -> None:
@@ -89,12 +89,12 @@ def test_deletions_racing_with_writes_never_deadlock_or_orphan_sessions(database
 
 
 def test_safe_store_reports_changes_and_failures(database_url: str) -> None:
-    safe = SafeStore.open(database_url)
+    safe = CheckedSafeStore.open(database_url)
     try:
         change = safe.change("u1", [MarkScreened()], TODAY)
         assert change is not None and change.before is None and safe.healthy
         assert safe.apply_tracked("u1", [SavePreferences(20, 5)], TODAY)[0] is True
     finally:
         safe.close()
-    broken = SafeStore(None)
+    broken = CheckedSafeStore(None)
     assert broken.change("u1", [MarkScreened()], TODAY) is None

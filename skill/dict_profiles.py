@@ -1,0 +1,94 @@
+"""Profiles kept by any ask-sdk persistence adapter that stores a dict per user (DynamoDB, S3).
+
+For skills hosted on AWS Lambda: wrap ask-sdk's DynamoDbAdapter and the handlers work unchanged.
+Each save reads the stored profile, applies the effects and writes it back; unlike the SQL store
+this is last-writer-wins, which is fine for one person talking to one device at a time.
+
+The service's own errors are outages, as the database's are for SafeStore: logged, and the
+conversation goes on without saved progress. Anything else is a bug of ours and raises.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
+from ask_sdk_core.exceptions import PersistenceException
+from ask_sdk_model.request_envelope import RequestEnvelope
+
+from shared.effects import apply_effects
+from shared.profile import Profile
+from shared.reply import Effect
+from shared.storage.safe import brief, is_database_failure
+from skill.profiles import request_day
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# Modules whose exceptions are a cloud service's own failures. Looked up, not imported: if boto
+# was never loaded, it cannot have failed (and the SQL-only skill does not pay its import).
+_SERVICE_ERRORS = {
+    "botocore.exceptions": ("BotoCoreError", "ClientError"),
+    "boto3.exceptions": ("Boto3Error",),
+}
+
+
+def is_service_failure(error: Exception) -> bool:
+    """An outage of the store: ask-sdk's PersistenceException (its adapters wrap the service's
+    errors in it), a botocore/boto3 error, or what counts as one for SafeStore (the network,
+    bad stored data)."""
+    if isinstance(error, PersistenceException) or is_database_failure(error):
+        return True
+    for module_name, names in _SERVICE_ERRORS.items():
+        module = sys.modules.get(module_name)
+        kinds = tuple(getattr(module, name) for name in names if hasattr(module, name))
+        if kinds and isinstance(error, kinds):
+            return True
+    return False
+
+
+class DictProfiles:
+    """The profile gateway (skill/profiles.py) over an adapter holding {"profile": dict}."""
+
+    def __init__(self, adapter: AbstractPersistenceAdapter, logger: logging.Logger = log) -> None:
+        self.adapter = adapter
+        self.log = logger
+
+    def load(self, request_envelope: RequestEnvelope) -> Profile | None:
+        return self._guarded("loaded", lambda: self._stored(request_envelope))
+
+    def apply(self, request_envelope: RequestEnvelope, effects: Sequence[Effect]) -> None:
+        if effects:
+            self._guarded("saved", lambda: self._write(request_envelope, effects))
+
+    def _stored(self, envelope: RequestEnvelope) -> Profile | None:
+        data = self.adapter.get_attributes(envelope) or {}
+        stored = data.get("profile")
+        if not stored:
+            return None
+        if not isinstance(stored, dict):  # bad stored data: an outage of the store, not a bug
+            raise ValueError(f"the stored profile is a {type(stored).__name__}, not an object")
+        return Profile.from_dict(stored)
+
+    def _write(self, envelope: RequestEnvelope, effects: Sequence[Effect]) -> None:
+        """Read, apply, write back; a failed read saves nothing, rather than overwrite the profile
+        with only this reply's effects."""
+        profile = apply_effects(self._stored(envelope), effects, request_day(envelope))
+        if profile is None:
+            self.adapter.delete_attributes(envelope)
+        else:
+            self.adapter.save_attributes(envelope, {"profile": profile.to_dict()})
+
+    def _guarded(self, action: str, call: Callable[[], T]) -> T | None:
+        """The call's result; None, logged, when the service failed. Bugs of ours raise."""
+        try:
+            return call()
+        except Exception as error:
+            if not is_service_failure(error):
+                raise
+            self.log.warning("progress not %s: %s", action, brief(error))
+            return None
