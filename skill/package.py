@@ -36,7 +36,7 @@ def _publishing_locale() -> dict[str, Any]:
 
 
 def manifest(endpoint_uri: str | None, ssl_certificate_type: str) -> dict[str, Any]:
-    data = json.loads(MANIFEST_TEMPLATE.read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads(MANIFEST_TEMPLATE.read_text(encoding="utf-8"))
     endpoint = data["manifest"]["apis"]["custom"]["endpoint"]
     if endpoint_uri:
         endpoint["uri"] = endpoint_uri

@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, TypeGuard
 
 import orjson
 from ask_sdk_core.exceptions import SerializationException
@@ -118,7 +118,7 @@ def _session_attributes(read: Reader) -> Reader:
     return read_attributes
 
 
-def _is_model(cls: Any) -> bool:
+def _is_model(cls: Any) -> TypeGuard[type]:
     """Whether the compiled code mirrors the SDK exactly for `cls`: a plain class whose
     `attribute_map` is complete enough and one-to-one, and no hook on attribute access."""
     if not isinstance(cls, type) or issubclass(cls, Enum) or not _plain_class(cls):
@@ -133,14 +133,19 @@ def _is_model(cls: Any) -> bool:
     return not any(_is_descriptor(cls, attr) for attr in types)
 
 
+def _is_same(found: object, default: object) -> bool:
+    """Identity of two slots mypy types apart (a class's method and object's own)."""
+    return found is default
+
+
 def _plain_class(cls: type) -> bool:
     """`cls()` makes a `cls` with a __dict__, and getattr/setattr go straight to it."""
     return (
         cls.__dictoffset__ != 0
         and type(cls).__call__ is type.__call__
-        and cls.__new__ is object.__new__
-        and cls.__getattribute__ is object.__getattribute__
-        and cls.__setattr__ is object.__setattr__
+        and _is_same(cls.__new__, object.__new__)
+        and _is_same(cls.__getattribute__, object.__getattribute__)
+        and _is_same(cls.__setattr__, object.__setattr__)
         and not hasattr(cls, "__getattr__")
     )
 

@@ -16,10 +16,11 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Dialect, Engine, Select
+from sqlalchemy import Dialect, Engine, PoolProxiedConnection, Select
 from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
 
-from shared.storage.engines import begin_immediate
+from shared.storage.engines import begin_immediate, sqlite_driver
 
 Decoder = Callable[[Any], Any] | None
 
@@ -67,6 +68,8 @@ class Compiled:
 def compile_for(statement: ClauseElement, dialect: Dialect) -> Compiled:
     """`statement` as `dialect` runs it, with the encoders and decoders of its columns' types."""
     compiled = statement.compile(dialect=dialect)
+    if not isinstance(compiled, SQLCompiler):  # DDL compiles otherwise; only DML is run here
+        raise TypeError(f"not a SQL statement: {statement!r}")
     encoders = []
     for name, bind in compiled.binds.items():
         encode = bind.type.dialect_impl(dialect).bind_processor(dialect)
@@ -95,7 +98,7 @@ def cursor_for(engine: Engine) -> Iterator[Any]:
     autocommit = engine.dialect.name == "postgresql"
     try:
         if autocommit:
-            connection.driver_connection.autocommit = True
+            _driver(connection).autocommit = True
         cursor = connection.cursor()
         try:
             yield cursor
@@ -105,6 +108,15 @@ def cursor_for(engine: Engine) -> Iterator[Any]:
         if autocommit:
             _restore_transactions(connection)
         connection.close()  # back to the pool
+
+
+def _driver(connection: PoolProxiedConnection) -> Any:
+    """The DBAPI connection under a pooled one: SQLAlchemy types it optional, but a connection
+    the pool hands out always has one."""
+    driver = connection.driver_connection
+    if driver is None:
+        raise RuntimeError("a pooled connection without its DBAPI connection")
+    return driver
 
 
 def _restore_transactions(connection: Any) -> None:
@@ -144,7 +156,7 @@ def transaction_for(engine: Engine, lock_timeout: float) -> Iterator[Any]:
     connection = engine.raw_connection()
     try:
         if engine.dialect.name == "sqlite":
-            begin_immediate(connection.driver_connection, lock_timeout)
+            begin_immediate(sqlite_driver(connection), lock_timeout)
         cursor = connection.cursor()
         try:
             yield cursor

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, PoolProxiedConnection, create_engine, event
 from sqlalchemy.engine import make_url
 
 SQLITE_BEGIN = "backstretch_sqlite_begin"  # execution option: how a SQLite transaction begins
@@ -63,11 +63,19 @@ def sqlite_engine(url: str, timeout: float) -> Engine:
     def _begin(connection: Connection) -> None:
         statement = connection.get_execution_options().get(SQLITE_BEGIN, "BEGIN")
         if statement == IMMEDIATE[SQLITE_BEGIN]:
-            begin_immediate(connection.connection.driver_connection, timeout)
+            begin_immediate(sqlite_driver(connection.connection), timeout)
         else:
             connection.exec_driver_sql(statement)
 
     return engine
+
+
+def sqlite_driver(connection: PoolProxiedConnection) -> sqlite3.Connection:
+    """The sqlite3 connection under a pooled one (SQLAlchemy types it as any driver's)."""
+    driver = connection.driver_connection
+    if not isinstance(driver, sqlite3.Connection):
+        raise TypeError(f"not a SQLite connection: {driver!r}")
+    return driver
 
 
 def begin_immediate(
@@ -123,9 +131,9 @@ def _enable_wal(cursor: Any) -> None:
 def postgres_engine(url: str, timeout: float) -> Engine:
     """Every limit follows `timeout`: connecting, each statement, waiting for a free connection."""
     parsed = make_url(url)
-    options = " ".join(
-        o for o in (parsed.query.get("options"), f"-c statement_timeout={int(timeout * 1000)}") if o
-    )
+    given = parsed.query.get("options") or ()
+    limit = f"-c statement_timeout={int(timeout * 1000)}"
+    options = " ".join(o for o in (*((given,) if isinstance(given, str) else given), limit) if o)
     parsed = parsed.difference_update_query(["options"])
     connect_args = {"connect_timeout": max(1, round(timeout)), "options": options}
     return create_engine(

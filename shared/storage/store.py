@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Dialect, Engine, bindparam, func, select
+from sqlalchemy import BindParameter, Dialect, Engine, bindparam, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from shared.profile import Profile, SessionRecord
@@ -50,13 +50,15 @@ __all__ = [
     "default_sqlite_path",
 ]
 
-_USER = bindparam("user_id")
+_USER: BindParameter[str] = bindparam("user_id")
 _REVISION = select(users.c.revision).where(users.c.user_id == _USER)
 _USER_ROW = select(
     users.c.revision, users.c.created_at, users.c.hold_seconds, users.c.reps, users.c.screened_on
 ).where(users.c.user_id == _USER)
-_SESSION_COLUMNS = (sessions.c.id, sessions.c.day, sessions.c.area, sessions.c.stretches)
-_SESSION_COLUMNS += (sessions.c.pain_reports, sessions.c.completed)
+_SESSION_COLUMNS = (
+    *(sessions.c.id, sessions.c.day, sessions.c.area, sessions.c.stretches),
+    *(sessions.c.pain_reports, sessions.c.completed),
+)
 _LATEST_SESSIONS = (
     select(*_SESSION_COLUMNS)
     .where(sessions.c.user_id == _USER)

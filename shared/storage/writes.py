@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Dialect, bindparam, delete, select
+from sqlalchemy import BindParameter, Dialect, bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from shared.profile import SessionRecord
@@ -79,13 +79,16 @@ def _build_statements(dialect: Dialect) -> _Statements:
     """Every statement a write uses, compiled for one dialect (its own INSERT ... ON CONFLICT).
     A session's insert returns its id (SQLite has RETURNING since 3.35)."""
     insert = (postgresql if dialect.name == "postgresql" else sqlite).insert
-    user = bindparam("user_id")
+    user: BindParameter[str] = bindparam("user_id")
     bare = insert(users).values(
         user_id=user, created_at=bindparam("now"), updated_at=bindparam("now")
     )
 
     def upsert(columns: tuple[str, ...]) -> Any:
-        changed = {"updated_at": bindparam("now"), "revision": bindparam("revision")}
+        changed: dict[str, BindParameter[Any]] = {
+            "updated_at": bindparam("now"),
+            "revision": bindparam("revision"),
+        }
         changed |= {column: bindparam(column) for column in columns}
         values = insert(users).values(user_id=user, created_at=bindparam("now"), **changed)
         return values.on_conflict_do_update(index_elements=[users.c.user_id], set_=changed)
@@ -118,7 +121,8 @@ def _lock_user(cursor: Any, statements: _Statements, user_id: str) -> str | None
     for _ in range(LOCK_ATTEMPTS):
         found = statements.lock.run(cursor, {"user_id": user_id}).fetchone()
         if found is not None:
-            return found[0]
+            revision: str | None = found[0]
+            return revision
         created = statements.create_bare.run(cursor, {"user_id": user_id, "now": _now()})
         if created.rowcount == 1:
             return None
