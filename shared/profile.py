@@ -111,7 +111,13 @@ class Profile:
         screened = data.get("screened_on")
         return cls(
             sessions=tuple(SessionRecord.from_dict(s) for s in data.get("sessions", ())),
-            hold_seconds=data.get("hold_seconds"),
-            reps=data.get("reps"),
+            hold_seconds=_whole_number(data.get("hold_seconds")),
+            reps=_whole_number(data.get("reps")),
             screened_on=date.fromisoformat(screened) if screened else None,
         )
+
+
+def _whole_number(value: Any) -> int | None:
+    """A stored number as an int: DynamoDB hands numbers back as Decimal, which would leak into
+    the conversation state (and its JSON) through the user's saved pacing."""
+    return None if value is None else int(value)

@@ -79,3 +79,12 @@ def test_json_round_trip() -> None:
     assert Profile.from_dict(profile.to_dict()) == profile
     assert Profile.from_dict({**profile.to_dict(), "extra": {"k": 1}}) == profile  # saved before
     assert profile.last_session == _on(0)[0]
+
+
+def test_numbers_stored_as_decimal_come_back_as_int() -> None:
+    """DynamoDB returns every number as a Decimal; the pacing must be a plain int again."""
+    from decimal import Decimal
+
+    profile = Profile.from_dict({"hold_seconds": Decimal("25"), "reps": Decimal("6")})
+    assert (profile.hold_seconds, profile.reps) == (25, 6)
+    assert type(profile.hold_seconds) is int and type(profile.reps) is int
