@@ -132,5 +132,6 @@ class Reply:
 
     def text(self) -> str:
         """Everything said, in order, as one plain string (for logs, tests and plain output)."""
-        parts = [step.text for step in self.steps if isinstance(step, Say | Rest | Ask | End)]
-        return " ".join(parts)
+        from shared.reply_text import reply_text  # here, not at the top: it imports this module
+
+        return reply_text(self)

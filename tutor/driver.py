@@ -10,7 +10,7 @@ from typing import Protocol
 
 from shared.events import Event, EventKind
 from shared.reply import Ask, Hold, Reply, Rest
-from tutor.render import step_text
+from shared.reply_text import step_texts
 from tutor.session import TutorSession
 
 
@@ -26,10 +26,11 @@ class TutorUI(Protocol):
     def bell(self) -> None: ...
 
 
-async def _play_reply(
-    reply: Reply, ui: TutorUI, *, show_question: bool, bell: bool
-) -> Event | None:
-    """Show and play a reply's steps; returns the event of a key that interrupted a countdown."""
+async def _play_reply(reply: Reply, ui: TutorUI, *, bell: bool) -> Event | None:
+    """Show and play a reply's steps; returns the event of a key that interrupted a countdown.
+
+    Holds and rests are countdowns, and a question is left to `ui.ask`, which shows it with the
+    prompt; everything else is shown as lines."""
     for step in reply.steps:
         if isinstance(step, Hold | Rest):
             interrupted = await ui.play(step)
@@ -37,12 +38,10 @@ async def _play_reply(
                 return interrupted
             if bell and isinstance(step, Hold):
                 ui.bell()
-        elif isinstance(step, Ask) and not show_question:
-            continue
-        else:
-            text = step_text(step)
-            if text:
-                ui.show(text)
+        elif not isinstance(step, Ask):
+            for text in step_texts(step):
+                if text:
+                    ui.show(text)
     return None
 
 
@@ -53,10 +52,10 @@ async def run_conversation(
     done is saved, and the result says whether saving worked."""
     replies = session.start()
     for earlier in replies[:-1]:
-        await _play_reply(earlier, ui, show_question=False, bell=bell)
+        await _play_reply(earlier, ui, bell=bell)
     reply = replies[-1]
     while True:
-        interrupted = await _play_reply(reply, ui, show_question=False, bell=bell)
+        interrupted = await _play_reply(reply, ui, bell=bell)
         if interrupted is not None:
             reply = session.feed(interrupted)
             continue

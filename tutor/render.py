@@ -1,9 +1,9 @@
-"""Reply steps as lines of text, shared by the plain and the full-screen front ends."""
+"""Labels and answer choices, shared by the plain and the full-screen front ends."""
 
 from __future__ import annotations
 
 from shared import messages
-from shared.reply import Ask, End, Hold, Say, Step
+from shared.reply import Ask, Hold
 
 
 def hold_label(hold: Hold, locale: str = "en-US") -> str:
@@ -12,15 +12,6 @@ def hold_label(hold: Hold, locale: str = "en-US") -> str:
             "tutor.rep_side", locale, rep=hold.rep, reps=hold.reps, side=hold.side_label
         )
     return messages.text("tutor.rep", locale, rep=hold.rep, reps=hold.reps)
-
-
-def step_text(step: Step) -> str | None:
-    """The words of a step that is shown as text (holds and rests are shown as countdowns)."""
-    if isinstance(step, Say | End):
-        return step.text
-    if isinstance(step, Ask) and step.kind == "question":
-        return step.text
-    return None
 
 
 def _choice_list(key: str, locale: str) -> list[str]:
