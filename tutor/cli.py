@@ -16,6 +16,7 @@ from pathlib import Path
 
 from shared import messages
 from shared.events import AREAS
+from shared.locales import DEFAULT_LOCALE
 from shared.routine import HOLD_LIMITS, REPS_LIMITS
 from shared.storage import SafeStore, default_sqlite_path
 from tutor.clock import Clock, RealClock
@@ -24,6 +25,7 @@ from tutor.history import history_lines
 from tutor.plain import PlainUI
 from tutor.session import Preferences, TutorSession
 from tutor.signals import ClosingSignals, TerminalClosed
+from tutor.store import local_user_key
 from tutor.style import no_color
 
 
@@ -63,8 +65,8 @@ def _speed(value: str) -> float:
 
 
 def parser() -> argparse.ArgumentParser:
-    def say(key: str, **params: object) -> str:
-        return messages.text(f"tutor.cli.{key}", **params)
+    def say(key: str, **params: int | Path) -> str:
+        return messages.text(f"tutor.cli.{key}", DEFAULT_LOCALE, **params)
 
     low_hold, high_hold = HOLD_LIMITS
     low_reps, high_reps = REPS_LIMITS
@@ -139,7 +141,7 @@ def _goodbye(saved: bool) -> None:
 def history(args: argparse.Namespace, clock: Clock) -> int:
     store = _store(args)
     try:
-        profile = store.load(f"local:{args.profile}")
+        profile = store.load(local_user_key(args.profile))
     finally:
         store.close()
     print("\n".join(history_lines(profile, clock.today())))

@@ -2,6 +2,8 @@
 
 Front ends (full-screen or plain) only render replies and report what the user did; this class
 feeds the engine, applies effects to the store, and saves what was done if the session is cut short.
+The dialog tool drives this same class for its text channel (with a `MemoryStore`, the dialog's
+day and locale, and the voice chunking), so dialogs check the tutor's real conversation.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from shared.engine import Context, handle, session_record
 from shared.events import Event, EventKind
 from shared.matcher import Matcher
 from shared.reply import RecordSession, Reply
-from shared.storage import SafeStore
+from tutor.store import SessionStore, local_user_key
 
 # One repetition per reply: the tutor reports each finished hold, so pause, skip, repeat and
 # "it hurts" apply to exactly the repetition on screen.
@@ -32,18 +34,25 @@ class Preferences:
 
 
 class TutorSession:
+    """One conversation of one local user. `chunk_seconds` is how much of a routine one reply may
+    hold (the engine's `max_chunk_seconds`): the tutor's one repetition, unless a caller needs the
+    voice chunking to line its turns up with the skill's."""
+
     def __init__(
         self,
-        store: SafeStore,
+        store: SessionStore,
         today: date,
         user: str = "local",
         preferences: Preferences | None = None,
         locale: str = "en-US",
+        *,
+        chunk_seconds: int | None = TUTOR_CHUNK_SECONDS,
     ) -> None:
         self.store = store
         self.today = today
-        self.user_id = f"local:{user}"
+        self.user_id = local_user_key(user)
         self.locale = locale
+        self.chunk_seconds = chunk_seconds
         self.matcher = Matcher.for_locale(locale)
         self.profile = store.load(self.user_id)
         self.state: dict[str, Any] | None = None
@@ -56,7 +65,7 @@ class TutorSession:
         return Context(
             today=self.today,
             profile=self.profile,
-            max_chunk_seconds=TUTOR_CHUNK_SECONDS,
+            max_chunk_seconds=self.chunk_seconds,
             locale=self.locale,
         )
 
@@ -69,6 +78,7 @@ class TutorSession:
         return reply
 
     def feed_text(self, text: str) -> Reply:
+        """Typed words, understood through the interaction model (more forgivingly than voice)."""
         return self.feed(self.matcher.to_event(text))
 
     def start(self) -> list[Reply]:

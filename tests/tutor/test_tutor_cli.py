@@ -17,6 +17,7 @@ from tutor.cli import main, parser
 from tutor.clock import FakeClock
 from tutor.history import chart, history_lines, sessions_per_week
 from tutor.plain import PlainUI
+from tutor.store import local_user_key
 
 TODAY = date(2026, 1, 15)  # a Thursday
 
@@ -126,7 +127,7 @@ def test_ctrl_c_mid_hold_saves_what_was_done(
     assert code == 130
     assert "Stopped. What you did today is saved." in capsys.readouterr().out
     store = SafeStore.open(str(db))
-    profile = store.load("local:local")
+    profile = store.load(local_user_key("local"))
     store.close()
     assert profile is not None and profile.sessions[0].stretches == ("neck_flexion",)
 
@@ -146,7 +147,7 @@ def test_history_shows_sessions_streak_and_weekly_chart(
             1 if days_ago == 9 else 0,
             True,
         )
-        store.apply("local:local", [RecordSession(record)], TODAY)
+        store.apply(local_user_key("local"), [RecordSession(record)], TODAY)
     store.close()
     assert main(["history", "--db", str(db)], clock=FakeClock(day=TODAY)) == 0
     out = capsys.readouterr().out
@@ -200,7 +201,7 @@ def test_a_closed_terminal_or_end_of_input_mid_hold_saves_and_exits_quietly(
     db = tmp_path / "p.sqlite3"
     assert main(["--area", "neck", "--db", str(db)], clock=clock) == code
     store = SafeStore.open(str(db))
-    profile = store.load("local:local")
+    profile = store.load(local_user_key("local"))
     store.close()
     assert profile is not None and profile.sessions[0].stretches == ("neck_flexion",)
 

@@ -19,6 +19,7 @@ from shared.storage import SafeStore
 from tutor.cli import main
 from tutor.driver import run_conversation
 from tutor.session import Preferences, TutorSession
+from tutor.store import local_user_key
 
 
 @pytest.fixture
@@ -123,7 +124,7 @@ def test_ctrl_c_mid_hold_through_the_keyboard_saves_and_exits_130(
     assert "Stopped. What you did today is saved." in capsys.readouterr().out
     assert isinstance(ui.played[-1], Hold | Rest) and ui.played[-1].exercise_id != first.id
     store = SafeStore.open(str(db))
-    profile = store.load("local:local")
+    profile = store.load(local_user_key("local"))
     store.close()
     assert profile is not None and profile.sessions[0].stretches == ("neck_flexion",)
 
@@ -138,7 +139,7 @@ def test_ctrl_c_at_a_question_saves_and_exits_130(
     assert main(["--area", "neck", "--db", str(db)], clock=clock) == 130
     assert ui.questions[-1].key == "checkin.question"
     store = SafeStore.open(str(db))
-    profile = store.load("local:local")
+    profile = store.load(local_user_key("local"))
     store.close()
     assert profile is not None
     assert profile.sessions[0].stretches == ("neck_flexion", "lateral_flexion")

@@ -19,6 +19,7 @@ from tutor.cli import main
 from tutor.clock import FakeClock
 from tutor.plain import PlainUI
 from tutor.signals import ClosingSignals, TerminalClosed
+from tutor.store import local_user_key
 
 TODAY = date(2026, 1, 15)
 # Neck flexion done and checked in, lateral flexion introduced and started.
@@ -29,7 +30,7 @@ pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="no SIGHUP
 
 def _saved_stretches(db: Path) -> tuple[str, ...]:
     store = SafeStore.open(str(db))
-    profile = store.load("local:local")
+    profile = store.load(local_user_key("local"))
     store.close()
     assert profile is not None, "nothing was saved"
     return profile.sessions[0].stretches

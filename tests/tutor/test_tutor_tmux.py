@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from shared.storage import SafeStore
+from tutor.store import local_user_key
 
 TUTOR = Path(sys.executable).parent / "backstretch-tutor"
 pytestmark = [
@@ -91,7 +92,7 @@ def _saved_sessions(db: Path, timeout: float = 20.0) -> int:
     count = 0
     while time.monotonic() < deadline:
         store = SafeStore.open(str(db))
-        profile = store.load("local:local")
+        profile = store.load(local_user_key("local"))
         store.close()
         count = len(profile.sessions) if profile else 0
         if count:
