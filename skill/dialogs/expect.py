@@ -19,8 +19,9 @@ _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s)\s*$")
 
 
 @dataclass(frozen=True, slots=True)
-class Speech:
-    """What an SSML string says, and its pauses in seconds."""
+class HeardSpeech:
+    """What a listener hears in an SSML string: the words, and the pauses in seconds. (Not
+    `skill.ssml.Speech`, which is what the skill renders: this is what a dialog checks.)"""
 
     text: str
     breaks: tuple[float, ...]
@@ -38,10 +39,6 @@ class Failure:
     expected: Any
     actual: Any
 
-    def describe(self) -> str:
-        indent = " " * (len(self.field) + 2)
-        return f"{self.field}: expected {self.expected!r}\n{indent}but got {self.actual!r}"
-
 
 def normalise(text: str) -> str:
     return _WHITESPACE.sub(" ", text).strip()
@@ -55,19 +52,19 @@ def _break_seconds(attribute: str | None) -> float:
     return value / 1000 if match.group(2) == "ms" else value
 
 
-def parse_speech(ssml_or_text: str | None) -> Speech:
+def parse_speech(ssml_or_text: str | None) -> HeardSpeech:
     """Parse SSML (or plain text) into the words heard and the pauses; bad SSML is a ValueError."""
     if not ssml_or_text:
-        return Speech("", ())
+        return HeardSpeech("", ())
     source = ssml_or_text.strip()
     if not source.startswith("<speak"):
-        return Speech(normalise(source), ())
+        return HeardSpeech(normalise(source), ())
     try:
         root = ET.fromstring(source)
     except ET.ParseError as error:
         raise ValueError(f"SSML does not parse: {error}") from error
     breaks = tuple(_break_seconds(el.get("time")) for el in root.iter("break"))
-    return Speech(normalise(" ".join(root.itertext())), breaks)
+    return HeardSpeech(normalise(" ".join(root.itertext())), breaks)
 
 
 def text_matches(pattern: Any, actual: str) -> bool:
@@ -99,7 +96,7 @@ def is_subset(expected: Any, actual: Any) -> bool:
     )
 
 
-def _check_breaks(expected: Mapping[str, Any], speech: Speech) -> list[Failure]:
+def _check_breaks(expected: Mapping[str, Any], speech: HeardSpeech) -> list[Failure]:
     failures = []
     if "count" in expected and len(speech.breaks) != int(expected["count"]):
         failures.append(Failure("breaks.count", int(expected["count"]), len(speech.breaks)))
@@ -114,8 +111,8 @@ def _check_breaks(expected: Mapping[str, Any], speech: Speech) -> list[Failure]:
 class Answer:
     """The parts of a skill's answer that expectations look at, taken from the response JSON."""
 
-    speech: Speech
-    reprompt: Speech
+    speech: HeardSpeech
+    reprompt: HeardSpeech
     session_ends: bool
     card: dict[str, Any] | None
     attributes: dict[str, Any]

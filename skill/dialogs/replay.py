@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from shared import messages
+from skill.config import VOICE_CHUNK_SECONDS
 from skill.dialogs.model import Dialog, DialogError, load_dialog
 from skill.dialogs.report import format_result
 from skill.dialogs.runner import DialogResult, HttpTransport, Transport, dialog_clock, run_dialog
@@ -45,8 +46,6 @@ def run_in_process(dialog: Dialog) -> DialogResult:
 def run_on_channel(dialog: Dialog, channel: str, url: str | None = None) -> DialogResult:
     """Run one dialog on the voice channel (in-process or at `url`) or the tutor's text channel."""
     if channel == "text":
-        from skill.dialogs.inprocess import VOICE_CHUNK_SECONDS
-
         return run_text_dialog(dialog, VOICE_CHUNK_SECONDS)
     if url:
         transport: Transport = HttpTransport(url)

@@ -1,73 +1,82 @@
-"""Driving the tutor's text channel with the same dialogs, through the engine and the text matcher.
+"""Replaying dialogs through the tutor's real session, the way click's CliRunner runs a command.
 
-Utterances go through `shared.matcher` (what the tutor does with typed text) instead of the voice
-interaction model, and answers are the engine's plain text instead of SSML. The same expectations
-must hold, which proves voice and text follow one conversation. Break, attribute and directive
-expectations are voice-only and are not checked here.
+Each conversation is a `tutor.session.TutorSession` over a `MemoryStore` that starts with the
+dialog's profile, so typed words go through the tutor's matcher (instead of the voice interaction
+model), effects go to its store, and a cut-short session is saved as the tutor saves it. Answers
+are the reply's plain text, with the cues the tutor shows during a hold, instead of SSML. The same
+expectations must hold, which proves voice and text follow one conversation. Break, attribute and
+directive expectations are voice-only and are not checked here. The session is paced with the
+chunk size given (the voice one), not the tutor's one repetition a reply, so turns line up.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from shared.effects import apply_effects
-from shared.engine import Context, handle, session_record
 from shared.events import Event, EventKind
 from shared.intents import event_for_intent
-from shared.matcher import Matcher
 from shared.model import load_model
 from shared.profile import Profile
-from shared.reply import (
-    Ask,
-    End,
-    Hold,
-    RecordSession,
-    Reply,
-    Rest,
-    Say,
-)
-from skill.dialogs.expect import Answer, Speech, check, normalise
+from shared.reply import Reply
+from shared.reply_text import reply_text
+from skill.dialogs.expect import Answer, HeardSpeech, check, normalise
 from skill.dialogs.model import Dialog, DialogError, Turn
 from skill.dialogs.runner import DialogResult, TurnResult
+from tutor.session import TutorSession
+from tutor.store import MemoryStore, local_user_key
 
 VOICE_ONLY = ("breaks", "attributes", "directives")
+DIALOG_USER = "local"
 
 
-def reply_text(reply: Reply) -> str:
-    """Everything the tutor shows for a reply, in order: sayings, cues, rests and the question."""
-    parts: list[str] = []
-    for step in reply.steps:
-        if isinstance(step, Hold):
-            parts.extend(cue.text for cue in step.cues)
-        elif isinstance(step, Say | Rest | Ask | End):
-            parts.append(step.text)
-    return normalise(" ".join(parts))
+def answer_for(reply: Reply) -> Answer:
+    """What a dialog checks, from a reply as the tutor shows it."""
+    ask = reply.ask
+    card = (
+        {"type": "Simple", "title": reply.card.title, "content": reply.card.text}
+        if reply.card
+        else None
+    )
+    return Answer(
+        speech=HeardSpeech(normalise(reply_text(reply, cues=True)), ()),
+        reprompt=HeardSpeech(normalise(ask.reprompt) if ask else "", ()),
+        session_ends=reply.ended,
+        card=card,
+        attributes={},
+        directives=[],
+    )
 
 
 class TextChannel:
-    """One tutor conversation: the matcher for typed words, the engine, an in-memory profile."""
+    """A dialog's tutor sessions, one after another over one in-memory store: when a session ends
+    (the engine said goodbye, or a `session_end` turn cut it short), the next turn opens a new one,
+    which loads the profile from the store as the tutor does when it starts."""
 
     def __init__(self, dialog: Dialog, max_chunk_seconds: int | None) -> None:
         self.dialog = dialog
-        self.matcher = Matcher(load_model(dialog.locale))
-        self.profile = Profile.from_dict(dialog.profile) if dialog.profile else None
         self.max_chunk_seconds = max_chunk_seconds
-        self.state: dict[str, Any] | None = None
+        profile = Profile.from_dict(dialog.profile) if dialog.profile else None
+        self.store = MemoryStore({local_user_key(DIALOG_USER): profile} if profile else None)
+        self.session = self._new_session()
 
-    @property
-    def context(self) -> Context:
-        return Context(
-            today=self.dialog.today,
-            profile=self.profile,
-            max_chunk_seconds=self.max_chunk_seconds,
+    def _new_session(self) -> TutorSession:
+        return TutorSession(
+            self.store,
+            self.dialog.today,
+            user=DIALOG_USER,
             locale=self.dialog.locale,
+            chunk_seconds=self.max_chunk_seconds,
         )
 
-    def event_for(self, turn: Turn) -> Event:
+    def reply_to(self, turn: Turn) -> Reply:
+        """The session's reply to a launch, say or intent turn."""
+        if self.session.finished:
+            self.session = self._new_session()
+        if turn.kind == "say":
+            return self.session.feed_text(turn.text or "")
+        return self.session.feed(self._event(turn))
+
+    def _event(self, turn: Turn) -> Event:
         if turn.kind == "launch":
             return Event(EventKind.LAUNCH)
-        if turn.kind == "say":
-            return self.matcher.to_event(turn.text or "")
         if turn.kind == "intent":
             return event_for_intent(turn.intent or "", self._resolved(turn))
         raise DialogError(f"the text channel cannot replay a {turn.kind} turn")
@@ -85,49 +94,31 @@ class TextChannel:
         return resolved
 
     def end_session(self) -> None:
-        record = session_record(self.state, self.context)
-        if record is not None:
-            self.profile = apply_effects(self.profile, (RecordSession(record),), self.dialog.today)
-        self.state = None
+        """The user walked away: the tutor saves what was done, as on Ctrl-C or a lost terminal."""
+        self.session.save_partial()
 
-    def answer(self, event: Event) -> Answer:
-        reply = handle(self.state, event, self.context)
-        self.profile = apply_effects(self.profile, reply.effects, self.dialog.today)
-        self.state = None if reply.ended else reply.state
-        ask = reply.ask
-        card = (
-            {"type": "Simple", "title": reply.card.title, "content": reply.card.text}
-            if reply.card
-            else None
-        )
-        return Answer(
-            speech=Speech(reply_text(reply), ()),
-            reprompt=Speech(normalise(ask.reprompt) if ask else "", ()),
-            session_ends=reply.ended,
-            card=card,
-            attributes={},
-            directives=[],
-        )
+    def replay(self) -> DialogResult:
+        """Every turn in order; voice-only turns and checks are skipped."""
+        results: list[TurnResult] = []
+        for index, turn in enumerate(self.dialog.turns):
+            result = TurnResult(index, turn, None, None, None)
+            results.append(result)
+            if turn.kind == "session_end":
+                self.end_session()
+                continue
+            if turn.kind == "request":  # a raw recorded request is voice-only
+                continue
+            try:
+                answer = answer_for(self.reply_to(turn))
+            except DialogError as error:
+                result.error = str(error)
+                continue
+            expect = {k: v for k, v in turn.expect.items() if k not in VOICE_ONLY}
+            result.failures = check(expect, answer)
+            result.status = 200
+        return DialogResult(self.dialog, results)
 
 
 def run_text_dialog(dialog: Dialog, max_chunk_seconds: int | None) -> DialogResult:
-    """Replay a dialog through the tutor's channel; voice-only turns and checks are skipped."""
-    channel = TextChannel(dialog, max_chunk_seconds)
-    results: list[TurnResult] = []
-    for index, turn in enumerate(dialog.turns):
-        result = TurnResult(index, turn, None, None, None)
-        results.append(result)
-        if turn.kind == "session_end":
-            channel.end_session()
-            continue
-        if turn.kind == "request":  # a raw recorded request is voice-only
-            continue
-        try:
-            answer = channel.answer(channel.event_for(turn))
-        except DialogError as error:
-            result.error = str(error)
-            continue
-        expect = {k: v for k, v in turn.expect.items() if k not in VOICE_ONLY}
-        result.failures = check(expect, answer)
-        result.status = 200
-    return DialogResult(dialog, results)
+    """Replay a dialog through the tutor's session, paced with `max_chunk_seconds`."""
+    return TextChannel(dialog, max_chunk_seconds).replay()
