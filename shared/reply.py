@@ -6,12 +6,11 @@ or looks (SSML breaks, a terminal countdown) is the front end's business.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
+from shared.exercise_catalog import Side
 from shared.profile import SessionRecord
-
-Side = Literal["right", "left"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +116,6 @@ class Reply:
     state: dict[str, Any]
     effects: tuple[Effect, ...] = ()
     card: Card | None = None
-    debug: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ended(self) -> bool:

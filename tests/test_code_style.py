@@ -1,4 +1,4 @@
-"""The code stays ruff clean (lint and format), checked with the rest of the suite."""
+"""The code stays ruff clean (lint and format) and mypy --strict clean, checked with the suite."""
 
 from __future__ import annotations
 
@@ -24,4 +24,15 @@ def test_ruff_lint_is_clean() -> None:
 
 def test_ruff_format_is_clean() -> None:
     result = _ruff("format", "--check", "--no-cache")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_strict_is_clean() -> None:
+    """The product's packages type-check strictly (settings in pyproject.toml's [tool.mypy])."""
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "shared", "skill", "tutor"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -8,7 +8,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from alexa_requests import read_ssml
 
-from shared.reply import Ask, Card, Cue, End, Hold, Reply, Rest, Say, Side
+from shared.exercise_catalog import Side
+from shared.reply import Ask, Card, Cue, End, Hold, Reply, Rest, Say
 from skill.ssml import (
     MAX_BREAK_SECONDS,
     MAX_SSML_CHARS,
