@@ -32,6 +32,7 @@ from shared import messages
 from shared.engine import Context, handle, session_record
 from shared.events import Event, EventKind
 from shared.intents import CUSTOM_INTENT_SLOTS, INTENT_EVENTS, event_for_intent
+from shared.locales import DEFAULT_LOCALE
 from shared.reply import RecordSession
 from skill.config import VOICE_CHUNK_SECONDS
 from skill.profiles import ProfileGateway, request_day
@@ -82,7 +83,7 @@ def intent_event(handler_input: HandlerInput) -> Event:
 
 def _locale(handler_input: HandlerInput) -> str:
     request = handler_input.request_envelope.request
-    return (request.locale if request is not None else None) or "en-US"
+    return (request.locale if request is not None else None) or DEFAULT_LOCALE
 
 
 def _session(handler_input: HandlerInput) -> dict[str, Any]:
@@ -264,7 +265,7 @@ def _safe_locale(handler_input: HandlerInput) -> str:
     try:
         return _locale(handler_input)
     except AttributeError:
-        return "en-US"
+        return DEFAULT_LOCALE
 
 
 REQUEST_HANDLERS: tuple[type[SkillHandler], ...] = (

@@ -23,6 +23,7 @@ from prompt_toolkit.validation import Validator
 
 from shared import messages
 from shared.events import Event, EventKind
+from shared.locales import DEFAULT_LOCALE
 from shared.reply import Ask, Hold, Rest
 from tutor.bigdigits import big_number
 from tutor.clock import Clock
@@ -188,7 +189,7 @@ class TerminalUI:
         plain_style: bool = False,
         input: Input | None = None,
         output: Output | None = None,
-        locale: str = "en-US",
+        locale: str = DEFAULT_LOCALE,
         write: Any = print,
     ) -> None:
         self.clock = clock
@@ -214,7 +215,7 @@ class TerminalUI:
             self.output.flush()
 
     @staticmethod
-    def completer(ask: Ask, locale: str = "en-US") -> WordCompleter:
+    def completer(ask: Ask, locale: str = DEFAULT_LOCALE) -> WordCompleter:
         """Sensible answers for the question on screen, completed with Tab."""
         return WordCompleter(answer_choices(ask, locale), ignore_case=True, sentence=True)
 

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from shared import messages
 from shared.exercise_catalog import load_exercise_catalog
+from shared.locales import DEFAULT_LOCALE
 from shared.profile import Profile, SessionRecord
 
 WEEKS_SHOWN = 8
@@ -28,7 +29,9 @@ def sessions_per_week(
     return [(monday, counts.get(monday, 0)) for monday in mondays]
 
 
-def chart(weekly: list[tuple[date, int]], locale: str = "en-US", width: int = 30) -> list[str]:
+def chart(
+    weekly: list[tuple[date, int]], locale: str = DEFAULT_LOCALE, width: int = 30
+) -> list[str]:
     """One row a week: label, a bar scaled to the busiest week, the count."""
     most = max((count for _, count in weekly), default=0)
     lines = []
@@ -46,7 +49,7 @@ def _stretch_names(record: SessionRecord, locale: str) -> str:
     return ", ".join(names) if names else messages.text("tutor.history.nothing", locale)
 
 
-def history_lines(profile: Profile | None, today: date, locale: str = "en-US") -> list[str]:
+def history_lines(profile: Profile | None, today: date, locale: str = DEFAULT_LOCALE) -> list[str]:
     if profile is None or not profile.sessions:
         return [messages.text("tutor.history.none", locale)]
     lines = [messages.text("tutor.history.title", locale), ""]

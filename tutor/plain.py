@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from shared import messages
 from shared.events import Event
+from shared.locales import DEFAULT_LOCALE
 from shared.reply import Ask, Hold, Rest
 from tutor.clock import Clock
 from tutor.countdown import Countdown
@@ -29,7 +30,7 @@ class PlainUI:
         read: Callable[[str], str] | None = None,
         write: Callable[[str], None] | None = None,
         speed: float = 1.0,
-        locale: str = "en-US",
+        locale: str = DEFAULT_LOCALE,
     ) -> None:
         self.clock = clock
         self.read = read or (lambda prompt: input(prompt))  # looked up per call: patchable

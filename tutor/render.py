@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from shared import messages
+from shared.locales import DEFAULT_LOCALE
 from shared.reply import Ask, Hold
 
 
-def hold_label(hold: Hold, locale: str = "en-US") -> str:
+def hold_label(hold: Hold, locale: str = DEFAULT_LOCALE) -> str:
     if hold.side_label:
         return messages.text(
             "tutor.rep_side", locale, rep=hold.rep, reps=hold.reps, side=hold.side_label
@@ -20,7 +21,7 @@ def _choice_list(key: str, locale: str) -> list[str]:
     return [choice.strip() for choice in messages.text(key, locale).split("|") if choice.strip()]
 
 
-def answer_choices(ask: Ask, locale: str = "en-US") -> list[str]:
+def answer_choices(ask: Ask, locale: str = DEFAULT_LOCALE) -> list[str]:
     """Answers worth offering for completion at a question: its own, then those for any time.
 
     They live in the message catalog (`tutor.choices.<question key>`), beside the questions."""

@@ -15,6 +15,7 @@ from typing import Any
 from shared.effects import apply_effects
 from shared.engine import Context, handle, session_record
 from shared.events import Event, EventKind
+from shared.locales import DEFAULT_LOCALE
 from shared.matcher import Matcher
 from shared.reply import RecordSession, Reply
 from tutor.store import SessionStore, local_user_key
@@ -44,7 +45,7 @@ class TutorSession:
         today: date,
         user: str = "local",
         preferences: Preferences | None = None,
-        locale: str = "en-US",
+        locale: str = DEFAULT_LOCALE,
         *,
         chunk_seconds: int | None = TUTOR_CHUNK_SECONDS,
     ) -> None:

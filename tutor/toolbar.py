@@ -7,12 +7,13 @@ import textwrap
 from prompt_toolkit.formatted_text import StyleAndTextTuples
 
 from shared import messages
+from shared.locales import DEFAULT_LOCALE
 
 DEFAULT_WIDTH = 80
 
 
 def hold_toolbar(
-    *, paused: bool, show_help: bool, locale: str = "en-US", width: int = DEFAULT_WIDTH
+    *, paused: bool, show_help: bool, locale: str = DEFAULT_LOCALE, width: int = DEFAULT_WIDTH
 ) -> StyleAndTextTuples:
     """One padded line, or several wrapped at word boundaries to fit `width` columns."""
     if paused:

@@ -16,6 +16,8 @@ from typing import Any
 import yaml
 from ask_sdk_model.session_ended_error_type import SessionEndedErrorType
 
+from shared.locales import DEFAULT_LOCALE
+
 TURN_KINDS = ("launch", "say", "intent", "session_end", "request")
 EXPECT_KEYS = (
     "speech",
@@ -159,7 +161,7 @@ def parse_dialog(data: Any, path: Path) -> Dialog:
     return Dialog(
         name=str(data.get("name") or path.stem),
         path=path,
-        locale=str(data.get("locale", "en-US")),
+        locale=str(data.get("locale", DEFAULT_LOCALE)),
         turns=tuple(_turn(t, i, path) for i, t in enumerate(turns)),
         profile=profile,
         today=today,

@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from shared.locales import DEFAULT_LOCALE
 from skill.dialogs.update import expectations_from
 
 log = logging.getLogger(__name__)
@@ -94,7 +95,7 @@ class DialogRecorder:
         )
         with self._lock:
             session = self._sessions.setdefault(
-                session_id, _Session(self.clock(), str(request.get("locale") or "en-US"))
+                session_id, _Session(self.clock(), str(request.get("locale") or DEFAULT_LOCALE))
             )
             session.exchanges.append((envelope, response))
             if not ended:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from shared.locales import DEFAULT_LOCALE
 from shared.matcher import Matcher
 from shared.model import load_model
 from skill.dialogs.model import DialogError, Turn
@@ -55,7 +56,7 @@ class RequestFactory:
 
     def __init__(
         self,
-        locale: str = "en-US",
+        locale: str = DEFAULT_LOCALE,
         *,
         skill_id: str = SKILL_ID,
         user_id: str = USER_ID,
