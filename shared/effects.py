@@ -11,7 +11,14 @@ from dataclasses import replace
 from datetime import date
 
 from shared.profile import Profile
-from shared.reply import DeleteProfile, Effect, MarkScreened, RecordSession, SavePreferences
+from shared.reply import (
+    ClearScreening,
+    DeleteProfile,
+    Effect,
+    MarkScreened,
+    RecordSession,
+    SavePreferences,
+)
 
 
 def apply_effects(
@@ -27,4 +34,6 @@ def apply_effects(
             profile = replace(base, hold_seconds=effect.hold_seconds, reps=effect.reps)
         elif isinstance(effect, MarkScreened):
             profile = replace(base, screened_on=today)
+        elif isinstance(effect, ClearScreening):
+            profile = replace(base, screened_on=None)
     return profile

@@ -32,7 +32,28 @@ class EventKind(StrEnum):
     HISTORY = "history"
     DELETE_DATA = "delete_data"
     START_OVER = "start_over"
+    FEELING = "feeling"  # how a stretch felt, or a symptom ("a bit tight", "my leg went numb")
     UNKNOWN = "unknown"
+
+
+class Feeling(StrEnum):
+    """What a user can say a stretch felt like: the ids of the models' FeelingType slot."""
+
+    EASY = "easy"  # "too easy", "I barely felt it"
+    GOOD = "good"  # "fine", "that felt good", "no pain"
+    TIGHT = "tight"  # "a bit tight", "hard work"
+    PAINFUL = "painful"  # "that was painful" (a pain report)
+    # Symptoms that stop stretching at once, whenever they are said (NICE NG59, CKS neck pain):
+    NUMB = "numb"
+    TINGLING = "tingling"  # "pins and needles" too
+    SHOOTING = "shooting"  # shooting or electric-shock pain
+    WEAK = "weak"
+    DIZZY = "dizzy"
+
+
+STOP_FEELINGS = frozenset(
+    {Feeling.NUMB, Feeling.TINGLING, Feeling.SHOOTING, Feeling.WEAK, Feeling.DIZZY}
+)
 
 
 AREAS: tuple[str, ...] = ("neck", "lower_back", "both")
@@ -40,10 +61,12 @@ AREAS: tuple[str, ...] = ("neck", "lower_back", "both")
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """One user input. `area` goes with START/CHOOSE_AREA, `value` with SET_HOLD/SET_REPS,
-    `text` carries what was not understood (UNKNOWN) for logs and replies."""
+    """One user input. `area` goes with START/CHOOSE_AREA/PAIN, `value` with SET_HOLD/SET_REPS,
+    `feeling` with FEELING, `text` carries what was not understood (UNKNOWN) for logs and
+    replies."""
 
     kind: EventKind
     area: str | None = None
     value: int | None = None
     text: str | None = None
+    feeling: Feeling | None = None

@@ -12,6 +12,8 @@ from datetime import date, timedelta
 from typing import Any
 
 RESCREEN_AFTER = timedelta(days=30)
+STOPPED_FOR_PAIN = "pain"  # a second pain report ended the session
+STOPPED_FOR_SYMPTOM = "symptom"  # numbness, tingling, shooting pain, weakness or dizziness
 
 
 def session_day(session: SessionRecord) -> date:
@@ -21,13 +23,18 @@ def session_day(session: SessionRecord) -> date:
 
 @dataclass(frozen=True, slots=True)
 class SessionRecord:
-    """One coaching session: when, which area, which stretches were finished, pain reports."""
+    """One coaching session: when, which area, which stretches were finished, pain reports,
+    how each stretch felt, and whether it was stopped for pain or a symptom (the next visit
+    then remembers it and screens again)."""
 
     day: date
     area: str
     stretches: tuple[str, ...]
     pain_reports: int = 0
     completed: bool = False
+    pain_stretch: str | None = None  # the stretch being done when pain was last reported
+    feelings: tuple[tuple[str, str], ...] = ()  # (stretch id, Feeling value) per check-in
+    stopped_for: str | None = None  # STOPPED_FOR_PAIN, STOPPED_FOR_SYMPTOM, or None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -36,6 +43,9 @@ class SessionRecord:
             "stretches": list(self.stretches),
             "pain_reports": self.pain_reports,
             "completed": self.completed,
+            "pain_stretch": self.pain_stretch,
+            "feelings": [list(pair) for pair in self.feelings],
+            "stopped_for": self.stopped_for,
         }
 
     @classmethod
@@ -46,6 +56,9 @@ class SessionRecord:
             stretches=tuple(str(s) for s in data.get("stretches", ())),
             pain_reports=int(data.get("pain_reports", 0)),
             completed=bool(data.get("completed", False)),
+            pain_stretch=_text_or_none(data.get("pain_stretch")),
+            feelings=tuple((str(s), str(f)) for s, f in data.get("feelings") or ()),
+            stopped_for=_text_or_none(data.get("stopped_for")),
         )
 
 
@@ -121,3 +134,7 @@ def _whole_number(value: Any) -> int | None:
     """A stored number as an int: DynamoDB hands numbers back as Decimal, which would leak into
     the conversation state (and its JSON) through the user's saved pacing."""
     return None if value is None else int(value)
+
+
+def _text_or_none(value: Any) -> str | None:
+    return None if value is None else str(value)

@@ -101,11 +101,17 @@ class MarkScreened:
 
 
 @dataclass(frozen=True, slots=True)
+class ClearScreening:
+    """Ask the safety screen again on the next visit: the user reported a warning sign, a
+    symptom, or pain that stopped the session."""
+
+
+@dataclass(frozen=True, slots=True)
 class DeleteProfile:
     """The user asked for all saved progress to be deleted."""
 
 
-Effect = RecordSession | SavePreferences | MarkScreened | DeleteProfile
+Effect = RecordSession | SavePreferences | MarkScreened | ClearScreening | DeleteProfile
 
 
 @dataclass(frozen=True, slots=True)

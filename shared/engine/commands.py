@@ -206,5 +206,6 @@ AFTER_PHASE: Mapping[EventKind, Answer] = {
     K.DELETE_DATA: delete_data,
     K.START_OVER: start_over,
     K.LAUNCH: launch,
+    K.FEELING: not_understood,  # outside a check-in, until the engine listens for symptoms
     K.UNKNOWN: not_understood,
 }
