@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from shared.events import AREAS, Event, EventKind
+from shared.events import AREAS, Event, EventKind, Feeling
 
 AREA_SLOT = "area"
 SECONDS_SLOT = "seconds"
 COUNT_SLOT = "count"
+FEELING_SLOT = "feeling"
 AREA_SLOT_TYPE = "AreaType"
+FEELING_SLOT_TYPE = "FeelingType"
+FEELINGS: frozenset[str] = frozenset(Feeling)
 
 INTENT_EVENTS: dict[str, EventKind] = {
     # custom intents
@@ -22,6 +25,7 @@ INTENT_EVENTS: dict[str, EventKind] = {
     "ChooseAreaIntent": EventKind.CHOOSE_AREA,
     "ContinueIntent": EventKind.CONTINUE,
     "PainIntent": EventKind.PAIN,
+    "CheckInIntent": EventKind.FEELING,
     "SetHoldIntent": EventKind.SET_HOLD,
     "SetRepsIntent": EventKind.SET_REPS,
     "DurationIntent": EventKind.DURATION,
@@ -47,7 +51,8 @@ CUSTOM_INTENT_SLOTS: dict[str, dict[str, str]] = {
     "StartRoutineIntent": {AREA_SLOT: AREA_SLOT_TYPE},
     "ChooseAreaIntent": {AREA_SLOT: AREA_SLOT_TYPE},
     "ContinueIntent": {},
-    "PainIntent": {},
+    "PainIntent": {AREA_SLOT: AREA_SLOT_TYPE},
+    "CheckInIntent": {FEELING_SLOT: FEELING_SLOT_TYPE},
     "SetHoldIntent": {SECONDS_SLOT: "AMAZON.NUMBER"},
     "SetRepsIntent": {COUNT_SLOT: "AMAZON.NUMBER"},
     "DurationIntent": {},
@@ -73,9 +78,10 @@ def event_for_intent(
 ) -> Event:
     """Build the engine event for an intent and its resolved slot values.
 
-    `slots` maps slot names to resolved values: the area slot's canonical id (one of `AREAS`) and
-    numbers as text. An unknown intent or an area that did not resolve degrades gracefully: the
-    engine gets UNKNOWN, or the event without an area, and asks again.
+    `slots` maps slot names to resolved values: the area and feeling slots' canonical ids (one of
+    `AREAS`, one of `Feeling`) and numbers as text. An unknown intent, or an area or feeling that
+    did not resolve, degrades gracefully: the engine gets UNKNOWN, or the event without an area,
+    and asks again. A check-in answer nobody understood is UNKNOWN, never taken as "fine".
     """
     slots = slots or {}
     kind = INTENT_EVENTS.get(intent_name, EventKind.UNKNOWN)
@@ -84,6 +90,11 @@ def event_for_intent(
     if kind in (EventKind.SET_HOLD, EventKind.SET_REPS):
         raw = slots.get(SECONDS_SLOT if kind is EventKind.SET_HOLD else COUNT_SLOT)
         return Event(kind, value=_parse_int(raw), text=text)
+    if kind is EventKind.FEELING:
+        feeling = slots.get(FEELING_SLOT)
+        if feeling is None or feeling not in FEELINGS:
+            return Event(EventKind.UNKNOWN, text=text or intent_name)
+        return Event(kind, feeling=Feeling(feeling), text=text)
     if kind is EventKind.CHOOSE_AREA and area is None:
         return Event(EventKind.UNKNOWN, text=text or intent_name)
     if kind is EventKind.UNKNOWN:

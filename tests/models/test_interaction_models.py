@@ -123,7 +123,10 @@ def test_model_is_valid(locale: str) -> None:
             assert sample == " ".join(sample.split()), f"{name}: spacing in {sample!r}"
             used = set(SLOT_REF.findall(sample))
             assert used <= set(slots), f"{name}: {sample!r} uses an undeclared slot"
-            key = SLOT_REF.sub("{}", sample)
+            # a slot counts by its type: "{area}" and "{feeling}" are different samples
+            key = sample
+            for slot, slot_type in slots.items():
+                key = key.replace(f"{{{slot}}}", f"{{{slot_type}}}")
             assert key not in seen or seen[key] == name, (
                 f"{sample!r} is in {seen.get(key)} and {name}"
             )
