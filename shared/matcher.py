@@ -2,7 +2,9 @@
 
 `match_exact` accepts what the model covers (a sample with its slots filled, or a built-in phrase),
 as Alexa would; `match` is more forgiving for a person typing ("my neck is really stiff"): it drops
-filler words, spots an area or a pain word anywhere, and falls back to the closest sample.
+filler words, spots a symptom, a pain word, an area or a feeling anywhere, and falls back to the
+closest sample. Safety decides the order: a nerve symptom or dizziness wins over everything, then
+pain, but a negated pain word ("no pain", "it didn't hurt") is a good check-in answer, never pain.
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from shared.events import Event, EventKind
-from shared.intents import event_for_intent
+from shared.events import STOP_FEELINGS, Event, EventKind, Feeling
+from shared.intents import AREA_SLOT, FEELING_SLOT, FEELING_SLOT_TYPE, event_for_intent
 from shared.locales import DEFAULT_LOCALE
 from shared.model import InteractionModel, load_model
+from shared.negation import negated_positions
 
 BUILTIN_PHRASES = Path(__file__).with_name("builtin_phrases.toml")
 _SLOT = re.compile(r"\{(\w+)\}")
@@ -49,8 +52,30 @@ FILLERS = frozenset(
     ]
 )
 PAIN_WORDS = frozenset(
-    {"hurts", "hurt", "hurting", "painful", "pain", "ouch", "ow", "aches", "sore"}
+    {
+        "hurts",
+        "hurt",
+        "hurting",
+        "painful",
+        "pain",
+        "pains",
+        "ouch",
+        "ow",
+        "aches",
+        "ache",
+        "aching",
+        "achy",
+        "sore",
+        "paining",
+        "agony",
+    }
 )
+# Pain said as an exclamation is never negated: "no, ouch" is still pain.
+PAIN_EXCLAMATIONS = frozenset({"ouch", "ow"})
+# Feelings that are pain or a stop symptom; a negated one leaves the answer "good".
+_ALARMING = STOP_FEELINGS | {Feeling.PAINFUL}
+CHECK_IN_INTENT = "CheckInIntent"
+PAIN_INTENT = "PainIntent"
 START_WORDS = frozenset({"start", "begin", "stretch", "stretches", "stretching", "routine"})
 _UNITS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
 _UNITS += "fifteen sixteen seventeen eighteen nineteen"
@@ -122,6 +147,23 @@ class Matcher:
             ),
             key=lambda item: -len(item[0]),
         )
+        self._feelings = self._feeling_phrases(model)
+
+    def _feeling_phrases(
+        self, model: InteractionModel
+    ) -> list[tuple[tuple[str, ...], Feeling, str]]:
+        """The FeelingType phrases as filler-free word tuples, longest first; phrases that are
+        whole built-in answers ("okay" is yes) are left to those."""
+        phrases: dict[tuple[str, ...], tuple[Feeling, str]] = {}
+        for value in model.slot_types.get(FEELING_SLOT_TYPE, ()):
+            if value.id not in set(Feeling):
+                continue
+            for phrase in value.phrases:
+                said = normalise(phrase)
+                words = tuple(w for w in said.split() if w not in FILLERS)
+                if words and said not in self._literal:
+                    phrases.setdefault(words, (Feeling(value.id), value.name))
+        return sorted(((w, f, n) for w, (f, n) in phrases.items()), key=lambda item: -len(item[0]))
 
     @classmethod
     def for_locale(cls, locale: str = DEFAULT_LOCALE) -> Matcher:
@@ -180,13 +222,60 @@ class Matcher:
         trimmed = self.match_exact(" ".join(words))
         if trimmed:
             return IntentMatch(trimmed.intent, trimmed.slots, False)
-        if PAIN_WORDS & set(words):
-            return IntentMatch("PainIntent", {}, False)
+        return self._forgiving(words)
+
+    def _feelings_in(self, words: list[str], negated: set[int]) -> list[tuple[Feeling, bool]]:
+        """Feelings said anywhere, each with whether a negation covers it; a negated phrase's
+        words all count as negated ("no shooting pain" is not pain)."""
+        found: list[tuple[Feeling, bool]] = []
+        taken: set[int] = set()
+        for phrase, feeling, _name in self._feelings:
+            size = len(phrase)
+            for start in range(len(words) - size + 1):
+                span = set(range(start, start + size))
+                if tuple(words[start : start + size]) != phrase or span & taken:
+                    continue
+                taken |= span
+                is_negated = start in negated
+                if is_negated:
+                    negated |= span
+                found.append((feeling, is_negated))
+        return found
+
+    def _forgiving(self, words: list[str]) -> IntentMatch | None:
+        """Symptoms first, then un-negated pain, then negated pain (a good answer), an area, the
+        closest sample, and last a feeling said anywhere."""
+        negated = set(negated_positions(words))
+        feelings = self._feelings_in(words, negated)
+        heard = [feeling for feeling, is_negated in feelings if not is_negated]
+        symptom = next((f for f in heard if f in STOP_FEELINGS), None)
+        if symptom is not None:
+            return self._feeling_match(symptom)
+        pain_at = [i for i, word in enumerate(words) if word in PAIN_WORDS]
+        if any(i not in negated or words[i] in PAIN_EXCLAMATIONS for i in pain_at):
+            area = self._area_in(words)
+            return IntentMatch(PAIN_INTENT, {AREA_SLOT: area} if area else {}, False)
+        if pain_at or any(is_negated and f in _ALARMING for f, is_negated in feelings):
+            # "it doesn't hurt, just tight" says more than "good"
+            mild = [f for f in heard if f not in _ALARMING]
+            told = next((f for f in mild if f is not Feeling.GOOD), Feeling.GOOD)
+            return self._feeling_match(told)
         area = self._area_in(words)
         if area is not None:
             intent = "StartRoutineIntent" if START_WORDS & set(words) else "ChooseAreaIntent"
-            return IntentMatch(intent, {"area": area}, False)
-        return self._closest(set(words))
+            return IntentMatch(intent, {AREA_SLOT: area}, False)
+        closest = self._closest(set(words))
+        if closest is not None and closest.intent != CHECK_IN_INTENT:
+            return closest
+        if heard:
+            return self._feeling_match(heard[0])
+        return closest
+
+    def _feeling_match(self, feeling: Feeling) -> IntentMatch:
+        value = self.model.resolve(FEELING_SLOT_TYPE, feeling.value)
+        name = value.name if value is not None else feeling.value
+        slot = SlotMatch(FEELING_SLOT, name, feeling.value, name)
+        return IntentMatch(CHECK_IN_INTENT, {FEELING_SLOT: slot}, False)
 
     def _closest(self, words: set[str]) -> IntentMatch | None:
         best, best_score = None, 0.0

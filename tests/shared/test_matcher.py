@@ -47,7 +47,7 @@ def test_every_sample_matches_its_own_intent_exactly(locale: str) -> None:
         ("Lower back, please!", EventKind.CHOOSE_AREA, "lower_back"),
         ("next", EventKind.NEXT, None),
         ("That hurts", EventKind.PAIN, None),
-        ("ouch, my shoulder really aches", EventKind.PAIN, None),
+        ("ouch, my shoulder really aches", EventKind.PAIN, "neck"),
         ("start my back stretches", EventKind.START, None),
         ("start my neck stretches", EventKind.START, "neck"),
         ("um, I think my shoulders are tight", EventKind.CHOOSE_AREA, "neck"),
