@@ -10,8 +10,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from shared.profile import SessionRecord
-from shared.reply import DeleteProfile, Effect, MarkScreened, RecordSession, SavePreferences
+from shared.events import Feeling
+from shared.profile import STOPPED_FOR_PAIN, STOPPED_FOR_SYMPTOM, SessionRecord
+from shared.reply import (
+    ClearScreening,
+    DeleteProfile,
+    Effect,
+    MarkScreened,
+    RecordSession,
+    SavePreferences,
+)
+
+_FEELINGS = frozenset(feeling.value for feeling in Feeling)
+_STOPPED_FOR = frozenset({STOPPED_FOR_PAIN, STOPPED_FOR_SYMPTOM})
 
 
 def effect_to_json(effect: Effect) -> dict[str, Any]:
@@ -23,6 +34,8 @@ def effect_to_json(effect: Effect) -> dict[str, Any]:
         return {"type": "save_preferences", **preferences}
     if isinstance(effect, MarkScreened):
         return {"type": "mark_screened"}
+    if isinstance(effect, ClearScreening):
+        return {"type": "clear_screening"}
     if isinstance(effect, DeleteProfile):
         return {"type": "delete_profile"}
     raise TypeError(f"no JSON form for the effect {effect!r}")
@@ -44,6 +57,8 @@ def effect_from_json(item: Any) -> Effect:
             return SavePreferences(_count(item["hold_seconds"]), _count(item["reps"]))
         if kind == "mark_screened":
             return MarkScreened()
+        if kind == "clear_screening":
+            return ClearScreening()
         if kind == "delete_profile":
             return DeleteProfile()
     except (KeyError, TypeError, AttributeError, ValueError) as error:
@@ -65,7 +80,34 @@ def _record(data: Any) -> SessionRecord:
     if not isinstance(data["day"], str):
         raise TypeError("day must be an ISO date string")
     _count(data.get("pain_reports", 0), minimum=0)
+    _check_outcome(data)
     return SessionRecord.from_dict(data)
+
+
+def _check_outcome(data: dict[str, Any]) -> None:
+    """The fields that say how a session went (issue 13), each absent or of its own type: a
+    feeling or a reason to stop that the engine never gives would be misread on the next visit."""
+    pain_stretch = data.get("pain_stretch")
+    if pain_stretch is not None and (not isinstance(pain_stretch, str) or not pain_stretch):
+        raise TypeError("pain_stretch must be an exercise id or null")
+    feelings = data.get("feelings", [])
+    if not isinstance(feelings, list | tuple) or not all(_is_feeling(f) for f in feelings):
+        raise TypeError("feelings must be a list of [exercise id, feeling] pairs")
+    if data.get("stopped_for") not in (None, *_STOPPED_FOR):
+        raise ValueError(f"stopped_for must be one of {sorted(_STOPPED_FOR)} or null")
+
+
+def _is_feeling(pair: Any) -> bool:
+    """One [exercise id, feeling] pair, the feeling one of shared.events.Feeling's values."""
+    if not isinstance(pair, list | tuple) or len(pair) != 2:
+        return False
+    stretch, feeling = pair
+    return (
+        isinstance(stretch, str)
+        and bool(stretch)
+        and isinstance(feeling, str)
+        and feeling in _FEELINGS
+    )
 
 
 def _count(value: Any, minimum: int = 1) -> int:

@@ -55,6 +55,9 @@ sessions = Table(
     Column("stretches", Text, nullable=False),  # a JSON list of exercise ids
     Column("pain_reports", Integer, nullable=False, default=0),
     Column("completed", Boolean, nullable=False, default=False),
+    Column("pain_stretch", String(64), nullable=True),  # the stretch that hurt last (v4)
+    Column("feelings", Text, nullable=False, server_default="[]"),  # JSON [[stretch, feeling]]
+    Column("stopped_for", String(16), nullable=True),  # "pain", "symptom" or NULL (v4)
 )
 
 schema_version = Table("schema_version", metadata, Column("version", Integer, nullable=False))
@@ -105,10 +108,31 @@ def _v3_user_revision(connection: Connection) -> None:
     connection.execute(text("UPDATE users SET revision = 'v3'"))  # differs from "no user"
 
 
+# The columns version 4 adds to sessions, as that version defines them: what a session remembers
+# so the next visit can mention the pain and screen again (issue 13).
+_V4_SESSION_COLUMNS = (
+    ("pain_stretch", "VARCHAR(64)"),
+    ("feelings", "TEXT NOT NULL DEFAULT '[]'"),
+    ("stopped_for", "VARCHAR(16)"),
+)
+
+
+def _v4_session_outcome(connection: Connection) -> None:
+    """Sessions keep the stretch that hurt, how each stretch felt and why they were stopped.
+    Existing sessions get NULL and no feelings, which read back as SessionRecord's defaults; the
+    DEFAULT also serves servers of the previous release, still inserting sessions without the
+    column during a rolling upgrade. Safe to run again on a table that has the columns."""
+    present = {column["name"] for column in inspect(connection).get_columns("sessions")}
+    for name, definition in _V4_SESSION_COLUMNS:
+        if name not in present:
+            connection.execute(text(f"ALTER TABLE sessions ADD COLUMN {name} {definition}"))
+
+
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v1_tables,
     _v2_session_index,
     _v3_user_revision,
+    _v4_session_outcome,
 )
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -58,6 +58,7 @@ _USER_ROW = select(
 _SESSION_COLUMNS = (
     *(sessions.c.id, sessions.c.day, sessions.c.area, sessions.c.stretches),
     *(sessions.c.pain_reports, sessions.c.completed),
+    *(sessions.c.pain_stretch, sessions.c.feelings, sessions.c.stopped_for),
 )
 _LATEST_SESSIONS = (
     select(*_SESSION_COLUMNS)
@@ -200,11 +201,23 @@ class ProfileStore:
 
 
 def _record(row: tuple[Any, ...]) -> SessionRecord:
-    _id, day, area, stretches, pain_reports, completed = row
+    _id, day, area, stretches, pain_reports, completed, pain_stretch, feelings, stopped_for = row
     return SessionRecord(
         day=day,
         area=area,
         stretches=tuple(json.loads(stretches)),
         pain_reports=pain_reports,
         completed=bool(completed),
+        pain_stretch=pain_stretch,
+        feelings=_feelings(feelings),
+        stopped_for=stopped_for,
     )
+
+
+def _feelings(stored: str) -> tuple[tuple[str, str], ...]:
+    """The JSON list of [stretch, feeling] pairs as the record's tuple of pairs. Most sessions
+    (all those from before version 4) have none: a load builds up to 400 records, so the empty
+    list is not parsed."""
+    if stored == "[]":
+        return ()
+    return tuple((str(stretch), str(feeling)) for stretch, feeling in json.loads(stored))

@@ -21,7 +21,14 @@ from sqlalchemy import BindParameter, Dialect, bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from shared.profile import SessionRecord
-from shared.reply import DeleteProfile, Effect, MarkScreened, RecordSession, SavePreferences
+from shared.reply import (
+    ClearScreening,
+    DeleteProfile,
+    Effect,
+    MarkScreened,
+    RecordSession,
+    SavePreferences,
+)
 from shared.storage.compiled import Compiled, PerDialect, compile_for
 from shared.storage.schema import sessions, users
 
@@ -67,11 +74,17 @@ class _Statements:
     delete_sessions: Compiled
 
 
-_SESSION_COLUMNS = ("day", "area", "stretches", "pain_reports", "completed")
+_SESSION_COLUMNS = (
+    *("day", "area", "stretches", "pain_reports", "completed"),
+    *("pain_stretch", "feelings", "stopped_for"),
+)
+# The user's columns each effect sets. ClearScreening sets screened_on to NULL through the same
+# upsert as MarkScreened, so it too bumps the revision and other servers' copies refresh.
 _CHANGED_COLUMNS: dict[type, tuple[str, ...]] = {
     RecordSession: (),
     SavePreferences: ("hold_seconds", "reps"),
     MarkScreened: ("screened_on",),
+    ClearScreening: ("screened_on",),
 }
 
 
@@ -146,6 +159,8 @@ def _write_one(
         values |= {"hold_seconds": effect.hold_seconds, "reps": effect.reps}
     elif isinstance(effect, MarkScreened):
         values |= {"screened_on": today}
+    elif isinstance(effect, ClearScreening):
+        values |= {"screened_on": None}
     upsert.run(cursor, values)
     if not isinstance(effect, RecordSession):
         return revision, None
@@ -160,4 +175,7 @@ def _row(record: SessionRecord) -> dict[str, Any]:
         "stretches": json.dumps(list(record.stretches)),
         "pain_reports": record.pain_reports,
         "completed": record.completed,
+        "pain_stretch": record.pain_stretch,
+        "feelings": json.dumps([list(pair) for pair in record.feelings]),
+        "stopped_for": record.stopped_for,
     }

@@ -8,8 +8,15 @@ from typing import Any
 import pytest
 from storage_helpers import TODAY, record
 
-from shared.profile import SessionRecord
-from shared.reply import DeleteProfile, Effect, MarkScreened, RecordSession, SavePreferences
+from shared.profile import STOPPED_FOR_PAIN, STOPPED_FOR_SYMPTOM, SessionRecord
+from shared.reply import (
+    ClearScreening,
+    DeleteProfile,
+    Effect,
+    MarkScreened,
+    RecordSession,
+    SavePreferences,
+)
 from shared.storage.codec import (
     effect_from_json,
     effect_to_json,
@@ -20,8 +27,33 @@ from shared.storage.codec import (
 EVERY_EFFECT: list[Effect] = [
     RecordSession(record(3, "lower_back", 2, stretches=("knee_to_chest", "cat_cow"))),
     RecordSession(SessionRecord(TODAY, "both", (), 0, False)),
+    RecordSession(
+        SessionRecord(
+            TODAY,
+            "neck",
+            ("neck_flexion", "lateral_flexion"),
+            2,
+            False,
+            pain_stretch="lateral_flexion",
+            feelings=(("neck_flexion", "tight"), ("lateral_flexion", "painful")),
+            stopped_for=STOPPED_FOR_PAIN,
+        )
+    ),
+    RecordSession(
+        SessionRecord(
+            TODAY,
+            "lower_back",
+            ("knee_to_chest",),
+            0,
+            False,
+            None,
+            (("knee_to_chest", "numb"),),
+            STOPPED_FOR_SYMPTOM,
+        )
+    ),
     SavePreferences(30, 4),
     MarkScreened(),
+    ClearScreening(),
     DeleteProfile(),
 ]
 
@@ -38,8 +70,11 @@ def test_a_list_of_effects_round_trips_in_order() -> None:
     assert [item["type"] for item in encoded] == [
         "record_session",
         "record_session",
+        "record_session",
+        "record_session",
         "save_preferences",
         "mark_screened",
+        "clear_screening",
         "delete_profile",
     ]
     assert effects_from_json(json.loads(json.dumps(encoded))) == EVERY_EFFECT
@@ -49,21 +84,50 @@ def test_a_list_of_effects_round_trips_in_order() -> None:
 
 def test_the_json_form_is_stable() -> None:
     """What travels in session attributes between deployments must not change shape."""
-    assert effects_to_json([SavePreferences(25, 6), MarkScreened(), DeleteProfile()]) == [
+    effects = [SavePreferences(25, 6), MarkScreened(), ClearScreening(), DeleteProfile()]
+    assert effects_to_json(effects) == [
         {"type": "save_preferences", "hold_seconds": 25, "reps": 6},
         {"type": "mark_screened"},
+        {"type": "clear_screening"},
         {"type": "delete_profile"},
     ]
-    assert effect_to_json(RecordSession(record(0, "neck", 1))) == {
+    stopped = SessionRecord(
+        TODAY,
+        "neck",
+        ("neck_flexion",),
+        2,
+        False,
+        "neck_flexion",
+        (("neck_flexion", "painful"),),
+        "pain",
+    )
+    assert effect_to_json(RecordSession(stopped)) == {
         "type": "record_session",
         "record": {
             "day": TODAY.isoformat(),
             "area": "neck",
-            "stretches": ["neck_flexion", "lateral_flexion"],
-            "pain_reports": 1,
-            "completed": True,
+            "stretches": ["neck_flexion"],
+            "pain_reports": 2,
+            "completed": False,
+            "pain_stretch": "neck_flexion",
+            "feelings": [["neck_flexion", "painful"]],
+            "stopped_for": "pain",
         },
     }
+
+
+def test_a_record_from_before_the_outcome_fields_still_decodes() -> None:
+    """Effects encoded by the previous release (no pain_stretch, feelings, stopped_for) get the
+    record's defaults."""
+    old = {
+        "day": TODAY.isoformat(),
+        "area": "neck",
+        "stretches": ["neck_flexion", "lateral_flexion"],
+        "pain_reports": 1,
+        "completed": True,
+    }
+    decoded = effect_from_json({"type": "record_session", "record": old})
+    assert decoded == RecordSession(record(0, "neck", 1))
 
 
 def test_an_unknown_effect_object_cannot_be_encoded() -> None:
@@ -126,8 +190,32 @@ def test_an_entry_that_is_not_an_object_is_named() -> None:
 
 @pytest.mark.parametrize(
     "fields",
-    [{"stretches": "neck_flexion"}, {"completed": "false"}],
-    ids=["stretches-a-string", "completed-a-string"],
+    [
+        {"stretches": "neck_flexion"},
+        {"completed": "false"},
+        {"pain_stretch": 3},
+        {"pain_stretch": ""},
+        {"feelings": "good"},
+        {"feelings": [["neck_flexion"]]},
+        {"feelings": [["neck_flexion", "great"]]},
+        {"feelings": [[3, "good"]]},
+        {"feelings": [["neck_flexion", ["good"]]]},
+        {"stopped_for": "boredom"},
+        {"stopped_for": 1},
+    ],
+    ids=[
+        "stretches-a-string",
+        "completed-a-string",
+        "pain-stretch-a-number",
+        "pain-stretch-empty",
+        "feelings-a-string",
+        "feeling-without-its-stretch",
+        "feeling-unknown",
+        "feeling-stretch-a-number",
+        "feeling-a-list",
+        "stopped-for-unknown",
+        "stopped-for-a-number",
+    ],
 )
 def test_wrongly_typed_record_fields_are_refused(fields: dict[str, Any]) -> None:
     entry = {"type": "record_session", "record": {"day": "2026-01-01", "area": "neck", **fields}}
