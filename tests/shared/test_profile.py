@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shared.profile import Profile, SessionRecord
+from shared.events import Feeling
+from shared.profile import STOPPED_FOR_PAIN, STOPPED_FOR_SYMPTOM, Profile, SessionRecord
 
 TODAY = date(2026, 11, 24)
 
@@ -33,14 +35,30 @@ def test_usual_area_is_the_most_frequent_latest_on_a_tie() -> None:
     assert Profile().usual_area is None
 
 
+STRETCHES = ("neck_flexion", "lateral_flexion", "knee_to_chest", "back_flexion")
+stretch_ids = st.sampled_from(STRETCHES)
 sessions = st.lists(
     st.builds(
         SessionRecord,
         st.integers(0, 20).map(lambda d: TODAY - timedelta(days=d)),
         st.sampled_from(["neck", "lower_back", "both"]),
-        st.just(("neck_flexion",)),
+        st.lists(stretch_ids, max_size=4).map(tuple),
+        pain_reports=st.integers(0, 3),
+        completed=st.booleans(),
+        pain_stretch=st.none() | stretch_ids,
+        feelings=st.lists(st.tuples(stretch_ids, st.sampled_from(list(Feeling)).map(str))).map(
+            tuple
+        ),
+        stopped_for=st.sampled_from([None, STOPPED_FOR_PAIN, STOPPED_FOR_SYMPTOM]),
     ),
     max_size=30,
+)
+profiles = st.builds(
+    Profile,
+    sessions.map(tuple),
+    hold_seconds=st.none() | st.integers(5, 60),
+    reps=st.none() | st.integers(1, 10),
+    screened_on=st.none() | st.integers(0, 60).map(lambda d: TODAY - timedelta(days=d)),
 )
 
 
@@ -79,6 +97,20 @@ def test_json_round_trip() -> None:
     assert Profile.from_dict(profile.to_dict()) == profile
     assert Profile.from_dict({**profile.to_dict(), "extra": {"k": 1}}) == profile  # saved before
     assert profile.last_session == _on(0)[0]
+
+
+@given(profiles)
+def test_every_profile_round_trips_through_its_dict_and_json_text(profile: Profile) -> None:
+    """DynamoDB keeps the dict, the tutor's tools keep its JSON: both give the profile back,
+    each session's pain stretch, feelings (a tuple of pairs again) and reason to stop included."""
+    assert Profile.from_dict(profile.to_dict()) == profile
+    assert Profile.from_dict(json.loads(json.dumps(profile.to_dict()))) == profile
+
+
+def test_a_session_saved_before_the_outcome_fields_gets_their_defaults() -> None:
+    old = {"day": TODAY.isoformat(), "area": "neck", "stretches": ["neck_flexion"]}
+    record = Profile.from_dict({"sessions": [old]}).sessions[0]
+    assert (record.pain_stretch, record.feelings, record.stopped_for) == (None, (), None)
 
 
 def test_numbers_stored_as_decimal_come_back_as_int() -> None:

@@ -15,7 +15,8 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 
 from shared import messages
-from shared.reply import DeleteProfile, MarkScreened, SavePreferences
+from shared.profile import STOPPED_FOR_SYMPTOM, SessionRecord
+from shared.reply import ClearScreening, DeleteProfile, MarkScreened, RecordSession, SavePreferences
 from skill.builder import skill_builder
 from skill.dialogs.requests import RequestFactory, Session
 from skill.dict_profiles import DictProfiles
@@ -88,6 +89,22 @@ def test_effects_are_applied_to_the_stored_profile() -> None:
     )
     profiles.apply(envelope, [DeleteProfile()])
     assert inner.items == {}
+
+
+def test_a_symptom_stop_is_kept_and_clears_the_screen() -> None:
+    """Through the adapter's JSON, the session keeps how it went (feelings as a tuple of pairs
+    again) and the next visit is screened again."""
+    profiles = DictProfiles(MemoryAdapter())
+    envelope = _envelope()
+    day = envelope.request.timestamp.date()
+    stopped = SessionRecord(
+        day, "neck", (), 0, False, None, (("neck_flexion", "tingling"),), STOPPED_FOR_SYMPTOM
+    )
+    profiles.apply(envelope, [SavePreferences(25, 7), MarkScreened()])
+    profiles.apply(envelope, [RecordSession(stopped), ClearScreening()])
+    profile = profiles.load(envelope)
+    assert profile is not None and profile.sessions == (stopped,)
+    assert profile.screened_on is None and (profile.hold_seconds, profile.reps) == (25, 7)
 
 
 def test_an_unreachable_store_is_logged_not_raised(caplog: pytest.LogCaptureFixture) -> None:

@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import Connection, create_engine, inspect, text
 from storage_helpers import TODAY, record
 
-from shared.reply import MarkScreened, RecordSession
+from shared.profile import SessionRecord
+from shared.reply import ClearScreening, MarkScreened, RecordSession
 from shared.storage import ProfileStore, SafeStore, SchemaError, schema
 from shared.storage.schema import LATEST_VERSION, current_version, migrate
 from shared.storage.store import database_url as resolve
@@ -78,6 +79,77 @@ def test_a_version_2_database_gains_revisions(database_url: str) -> None:
         assert "revision" in columns and _version(store) == LATEST_VERSION
     finally:
         store.close()
+
+
+def _sessions_columns(connection: Connection) -> set[str]:
+    return {column["name"] for column in inspect(connection).get_columns("sessions")}
+
+
+def test_a_version_3_database_keeps_its_sessions_with_the_new_fields_empty(
+    database_url: str,
+) -> None:
+    """Sessions saved before version 4 read back with no pain stretch, no feelings and no
+    reason to stop; new ones keep all three, beside the old ones."""
+    _at_version(database_url, 3)
+    engine = create_engine(resolve(database_url))
+    with engine.begin() as connection:  # what version 3 code wrote
+        connection.execute(
+            text("INSERT INTO users (user_id, screened_on, revision) VALUES ('u', :day, 'r3')"),
+            {"day": TODAY},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO sessions (user_id, day, area, stretches, pain_reports, completed)"
+                " VALUES ('u', :day, 'lower_back', '[\"knee_to_chest\"]', 2, :done)"
+            ),
+            {"day": TODAY, "done": False},
+        )
+        assert "feelings" not in _sessions_columns(connection)
+    engine.dispose()
+    store = ProfileStore.open(database_url)
+    try:
+        assert _version(store) == LATEST_VERSION
+        old = SessionRecord(TODAY, "lower_back", ("knee_to_chest",), 2, False)
+        profile = store.load("u")
+        assert profile is not None and profile.sessions == (old,)
+        assert (old.pain_stretch, old.feelings, old.stopped_for) == (None, (), None)
+        new = SessionRecord(
+            TODAY, "neck", (), 0, False, "neck_flexion", (("neck_flexion", "dizzy"),), "symptom"
+        )
+        store.apply("u", [RecordSession(new), ClearScreening()], TODAY)
+        profile = store.load("u")
+        assert profile is not None and profile.sessions == (old, new)
+        assert profile.screened_on is None
+    finally:
+        store.close()
+
+
+def test_a_previous_release_can_still_insert_sessions_after_version_4(database_url: str) -> None:
+    """During a rolling upgrade, servers of the previous release insert sessions without the
+    new columns: the feelings column's default keeps those inserts valid."""
+    store = ProfileStore.open(database_url)
+    try:
+        store.apply("u", [MarkScreened()], TODAY)
+        with store.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO sessions (user_id, day, area, stretches, pain_reports, completed)"
+                    " VALUES ('u', :day, 'neck', '[]', 0, :done)"
+                ),
+                {"day": TODAY, "done": True},
+            )
+        profile = store.load("u")
+        assert profile is not None
+        assert profile.sessions == (SessionRecord(TODAY, "neck", (), 0, True),)
+    finally:
+        store.close()
+
+
+def test_version_4_can_run_again_on_a_table_that_has_its_columns(store: ProfileStore) -> None:
+    """A schema_version rolled back by hand: the migration adds only what is missing."""
+    with store.engine.begin() as connection:
+        schema.MIGRATIONS[3](connection)
+        assert {"pain_stretch", "feelings", "stopped_for"} <= _sessions_columns(connection)
 
 
 def test_a_newer_schema_is_refused_with_a_clear_error(

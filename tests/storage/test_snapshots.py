@@ -16,7 +16,16 @@ from sqlalchemy import event
 from storage_helpers import TODAY, record
 
 import shared.storage.store as store_module
-from shared.reply import DeleteProfile, Effect, MarkScreened, RecordSession, SavePreferences
+from shared.events import Feeling
+from shared.profile import STOPPED_FOR_PAIN, STOPPED_FOR_SYMPTOM, SessionRecord
+from shared.reply import (
+    ClearScreening,
+    DeleteProfile,
+    Effect,
+    MarkScreened,
+    RecordSession,
+    SavePreferences,
+)
 from shared.storage import ProfileStore, Snapshot
 from shared.storage.compiled import cursor_for
 from shared.storage.snapshot import MAX_SESSIONS_LOADED, NOBODY
@@ -53,6 +62,21 @@ def records_built(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return built
 
 
+stretch_ids = st.sampled_from(["neck_flexion", "lateral_flexion", "knee_to_chest"])
+feelings = st.lists(st.tuples(stretch_ids, st.sampled_from([str(f) for f in Feeling])), max_size=3)
+
+
+def _with_outcome(
+    days: int, area: str, pain_stretch: str | None, felt: list[tuple[str, str]], why: str | None
+) -> RecordSession:
+    """A session with how it went (issue 13): the copy must keep these exactly as a load does."""
+    base = record(days, area)
+    outcome = SessionRecord(
+        base.day, area, base.stretches, 2, False, pain_stretch, tuple(felt), why
+    )
+    return RecordSession(outcome)
+
+
 effects = st.lists(
     st.one_of(
         st.builds(
@@ -60,8 +84,17 @@ effects = st.lists(
             st.integers(0, 12),
             st.sampled_from(["neck", "lower_back", "both"]),
         ),
+        st.builds(
+            _with_outcome,
+            st.integers(0, 12),
+            st.sampled_from(["neck", "lower_back"]),
+            st.none() | stretch_ids,
+            feelings,
+            st.sampled_from([None, STOPPED_FOR_PAIN, STOPPED_FOR_SYMPTOM]),
+        ),
         st.builds(SavePreferences, st.integers(20, 30), st.integers(5, 10)),
         st.just(MarkScreened()),
+        st.just(ClearScreening()),
         st.just(DeleteProfile()),
     ),
     min_size=1,

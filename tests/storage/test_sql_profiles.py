@@ -12,7 +12,8 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 from sqlalchemy import text
 
-from shared.reply import DeleteProfile, MarkScreened, SavePreferences
+from shared.profile import STOPPED_FOR_PAIN, SessionRecord
+from shared.reply import ClearScreening, DeleteProfile, MarkScreened, RecordSession, SavePreferences
 from shared.storage import SafeStore
 from skill.app import AlexaEndpoint
 from skill.config import SkillConfig
@@ -41,6 +42,32 @@ def test_profiles_are_saved_and_read_under_a_hashed_id(tmp_path: Path) -> None:
     assert ids == [user_key(USER_ID)] and USER_ID not in ids[0]
     profiles.apply(envelope, [DeleteProfile()])
     assert profiles.load(envelope) is None
+    store.close()
+
+
+def test_a_pain_stop_keeps_the_workers_copy_exact(database_url: str) -> None:
+    """The worker's own ClearScreening and session update its copy in memory (no read), and the
+    copy equals what another worker loads from the database."""
+    store = SafeStore.open(database_url)
+    profiles, envelope = SqlProfiles(store), _envelope()
+    profiles.apply(envelope, [SavePreferences(30, 4), MarkScreened()])
+    assert profiles.load(envelope) is not None  # the copy is cached
+    stopped = SessionRecord(
+        envelope.request.timestamp.date(),
+        "lower_back",
+        ("knee_to_chest",),
+        2,
+        False,
+        "knee_to_chest",
+        (("knee_to_chest", "painful"),),
+        STOPPED_FOR_PAIN,
+    )
+    profiles.apply(envelope, [RecordSession(stopped), ClearScreening()])
+    kept = profiles.cache.get(user_key(USER_ID))
+    assert kept is not None and kept.profile is not None
+    assert kept.profile.screened_on is None and kept.profile.sessions == (stopped,)
+    assert kept.profile == SqlProfiles(store).load(envelope)  # another worker, from the database
+    assert profiles.load(envelope) == kept.profile
     store.close()
 
 

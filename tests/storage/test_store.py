@@ -9,8 +9,14 @@ import pytest
 from sqlalchemy import text
 from storage_helpers import TODAY, record
 
-from shared.profile import SessionRecord
-from shared.reply import DeleteProfile, MarkScreened, RecordSession, SavePreferences
+from shared.profile import STOPPED_FOR_PAIN, STOPPED_FOR_SYMPTOM, SessionRecord
+from shared.reply import (
+    ClearScreening,
+    DeleteProfile,
+    MarkScreened,
+    RecordSession,
+    SavePreferences,
+)
 from shared.storage import ProfileStore, default_sqlite_path
 from shared.storage.store import MAX_SESSIONS_LOADED, database_url
 
@@ -33,6 +39,44 @@ def test_record_session_keeps_every_field(store: ProfileStore) -> None:
     profile = store.load("u1")
     assert profile is not None and profile.sessions == (unfinished,)
     assert (profile.hold_seconds, profile.reps, profile.screened_on) == (None, None, None)
+
+
+def test_record_session_keeps_how_the_session_went(store: ProfileStore) -> None:
+    """The stretch that hurt, each check-in's answer in order and why the session stopped come
+    back as they were given, beside a session that has none of them."""
+    hurt = SessionRecord(
+        TODAY,
+        "lower_back",
+        ("knee_to_chest",),
+        pain_reports=2,
+        pain_stretch="knee_to_chest",
+        feelings=(("cat_cow", "good"), ("knee_to_chest", "painful"), ("knee_to_chest", "tight")),
+        stopped_for=STOPPED_FOR_PAIN,
+    )
+    numb = SessionRecord(
+        TODAY, "neck", (), feelings=(("neck_flexion", "numb"),), stopped_for=STOPPED_FOR_SYMPTOM
+    )
+    store.apply("u1", [RecordSession(hurt), RecordSession(record()), RecordSession(numb)], TODAY)
+    profile = store.load("u1")
+    assert profile is not None and profile.sessions == (hurt, record(), numb)
+    assert profile.sessions[0].feelings[1] == ("knee_to_chest", "painful")
+
+
+def test_clear_screening_asks_the_screen_again(store: ProfileStore) -> None:
+    """Cleared in the same call as a session (a pain stop), with a new revision so that other
+    servers' copies are read again."""
+    store.apply("u1", [MarkScreened(), SavePreferences(25, 6)], TODAY)
+    screened = store.revision("u1")
+    stopped = SessionRecord(TODAY, "neck", (), 2, stopped_for=STOPPED_FOR_PAIN)
+    store.apply("u1", [RecordSession(stopped), ClearScreening()], TODAY)
+    profile = store.load("u1")
+    assert profile is not None and profile.screened_on is None
+    assert profile.needs_screening(TODAY) and profile.sessions == (stopped,)
+    assert (profile.hold_seconds, profile.reps) == (25, 6)
+    assert store.revision("u1") not in (None, screened)
+    store.apply("u1", [MarkScreened()], TODAY)
+    again = store.load("u1")
+    assert again is not None and again.screened_on == TODAY
 
 
 def test_save_preferences_overwrites_the_last_choice(store: ProfileStore) -> None:

@@ -6,7 +6,7 @@ from datetime import date
 
 from shared.events import Event, EventKind
 from shared.profile import Profile
-from shared.reply import DeleteProfile, MarkScreened, SavePreferences
+from shared.reply import ClearScreening, DeleteProfile, MarkScreened, SavePreferences
 from tutor.session import TUTOR_CHUNK_SECONDS, TutorSession
 from tutor.store import MemoryStore, local_user_key
 
@@ -26,6 +26,14 @@ def test_memory_store_applies_effects_and_deletes() -> None:
     assert store.load(key) == Profile(hold_seconds=30, reps=2, screened_on=TODAY)
     assert store.apply(key, [DeleteProfile()], TODAY)
     assert store.load(key) is None and store.profiles == {}
+
+
+def test_memory_store_clears_the_screen_keeping_the_rest() -> None:
+    store = MemoryStore()
+    key = local_user_key("local")
+    assert store.apply(key, [SavePreferences(30, 2), MarkScreened()], TODAY)
+    assert store.apply(key, [ClearScreening()], TODAY)
+    assert store.load(key) == Profile(hold_seconds=30, reps=2, screened_on=None)
 
 
 def test_a_session_reads_and_writes_its_user_in_the_store() -> None:
