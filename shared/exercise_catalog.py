@@ -42,6 +42,7 @@ class Exercise:
     release: str
     cues: tuple[str, ...]
     sides: tuple[SideInfo, ...]
+    deepens: str | None = None  # the stretch this one takes further (same area, same movement)
 
     @property
     def per_side(self) -> bool:
@@ -132,6 +133,7 @@ def _exercise(entry: dict[str, Any], index: int) -> Exercise:
         release=_text(entry, "release", where),
         cues=_texts(entry, "cues", where),
         sides=sides,
+        deepens=_text(entry, "deepens", where) if "deepens" in entry else None,
     )
 
 
@@ -155,6 +157,12 @@ def parse_exercise_catalog(data: dict[str, Any]) -> ExerciseCatalog:
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
         raise ExerciseCatalogError(f"duplicate exercise id: {', '.join(duplicates)}")
+    for exercise in exercises:
+        deepened = next((e for e in exercises if e.id == exercise.deepens), None)
+        if exercise.deepens and (deepened is None or deepened.area != exercise.area):
+            raise ExerciseCatalogError(
+                f"{exercise.id}: 'deepens' must name another stretch of the same area"
+            )
     for area in EXERCISE_AREAS:
         if not any(e.area == area for e in exercises):
             raise ExerciseCatalogError(f"no exercise for area '{area}'")

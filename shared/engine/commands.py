@@ -13,7 +13,7 @@ from shared.engine import flow
 from shared.engine.answers import Answer
 from shared.engine.phase import Phase
 from shared.engine.turn import Turn
-from shared.events import AREAS, Event, EventKind
+from shared.events import AREAS, STOP_FEELINGS, Event, EventKind, Feeling
 from shared.reply import SavePreferences
 from shared.routine import (
     HOLD_LIMITS,
@@ -30,8 +30,32 @@ def stop(t: Turn, _event: Event) -> None:
     flow.stop(t)
 
 
-def pain(t: Turn, _event: Event) -> None:
-    flow.pain(t)
+def pain(t: Turn, event: Event) -> None:
+    """ "It hurts". At the area question, "my neck hurts" says where to work instead."""
+    if event.area and t.st.phase in (Phase.AREA, Phase.OFFER_USUAL):
+        t.say("pain.chosen")
+        flow.choose_area(t, event.area)
+    else:
+        flow.pain(t)
+
+
+def feeling(t: Turn, event: Event) -> bool | None:
+    """Symptoms stop stretching wherever they are said; "painful" is a pain report. Other
+    feelings are answers, for the check-in (or acknowledged elsewhere)."""
+    if event.feeling in STOP_FEELINGS:
+        flow.symptom(t, event.feeling)
+    elif event.feeling is Feeling.PAINFUL:
+        if t.st.phase is Phase.CHECKIN:
+            flow.record_feeling(t, Feeling.PAINFUL)
+        flow.pain(t)
+    else:
+        return False
+    return None
+
+
+def feeling_noted(t: Turn, _event: Event) -> None:
+    t.say("checkin.noted")
+    t.ask_current()
 
 
 def start(t: Turn, event: Event) -> None:
@@ -41,9 +65,14 @@ def start(t: Turn, event: Event) -> None:
     phase = t.st.phase
     if phase is Phase.NEW:
         flow.welcome(t)
-    elif phase is Phase.SCREEN:
+    elif phase.screening:
         if event.area:  # kept for after the screen, which comes first
             t.say("screen.first")
+        t.ask_current()
+    elif not t.st.screened:  # last time's pain is asked about first; the area is kept
+        if event.area and event.area in (t.st.blocked_area, "both") and t.st.blocked_area:
+            t.say("blocked.area", area=t.area_name(t.st.blocked_area))
+            t.update(pending_area=None)
         t.ask_current()
     elif event.area:
         t.update(paused_phase=None)
@@ -90,7 +119,7 @@ def resume_when_not_paused(t: Turn, _event: Event) -> None:
 def help_here(t: Turn, _event: Event) -> None:
     t.say(t.spec.help_key)
     t.say("help.anytime")
-    t.ask_current()
+    t.ask_again()
 
 
 def set_pacing(t: Turn, event: Event) -> None:
@@ -165,7 +194,7 @@ def delete_data(t: Turn, _event: Event) -> None:
 
 
 def start_over(t: Turn, _event: Event) -> None:
-    if t.st.phase in (Phase.NEW, Phase.SCREEN):
+    if t.st.phase is Phase.NEW or t.st.phase.screening:
         t.ask_current()
         return
     t.update(area=None, exercise=0, side=0, rep=0, chunk_start=None)
@@ -184,12 +213,13 @@ def launch(t: Turn, _event: Event) -> None:
 def not_understood(t: Turn, _event: Event) -> None:
     t.update(misses=t.st.misses + 1)
     t.say("unknown.sorry" if t.st.misses < 3 else "unknown.help")
-    t.ask_current()
+    t.ask_again()
 
 
 BEFORE_PHASE: Mapping[EventKind, Answer] = {
     K.STOP: stop,
     K.PAIN: pain,
+    K.FEELING: feeling,
     K.CHOOSE_AREA: choose_area,
     K.START: start,
 }
@@ -206,6 +236,6 @@ AFTER_PHASE: Mapping[EventKind, Answer] = {
     K.DELETE_DATA: delete_data,
     K.START_OVER: start_over,
     K.LAUNCH: launch,
-    K.FEELING: not_understood,  # outside a check-in, until the engine listens for symptoms
+    K.FEELING: feeling_noted,
     K.UNKNOWN: not_understood,
 }

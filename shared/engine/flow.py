@@ -10,9 +10,14 @@ from collections.abc import Sequence
 
 from shared.engine.phase import Phase
 from shared.engine.turn import Turn
+from shared.events import Feeling
 from shared.exercise_catalog import Exercise
-from shared.reply import Card, Cue, Hold, MarkScreened, Rest
+from shared.profile import STOPPED_FOR_PAIN, STOPPED_FOR_SYMPTOM, SessionRecord
+from shared.reply import Card, ClearScreening, Cue, Hold, MarkScreened, Rest
 from shared.routine import chunk_reps, routine_seconds, side_count
+
+# The area that is left when one is left out today (nothing is left of "both").
+OTHER_AREA = {"neck": "lower_back", "lower_back": "neck"}
 
 
 def welcome(t: Turn) -> None:
@@ -26,6 +31,27 @@ def welcome(t: Turn) -> None:
     else:
         t.say("welcome.new")
         t.say_text("notice", t.catalog.notice)
+    begin(t)
+
+
+def begin(t: Turn) -> None:
+    """After the greeting: last time's pain first, then the safety screen, then the routine."""
+    if not t.st.memory_asked and last_pain(t) is not None:
+        t.update(memory_asked=True, phase=Phase.PAIN_MEMORY)
+        t.ask_current()
+        return
+    t.update(memory_asked=True)
+    screen_or_routine(t)
+
+
+def last_pain(t: Turn) -> SessionRecord | None:
+    """The last session, if pain was reported in it: the next visit asks about it."""
+    last = t.profile.last_session if t.profile else None
+    return last if last is not None and last.pain_reports > 0 else None
+
+
+def screen_or_routine(t: Turn) -> None:
+    profile = t.profile
     if not t.st.screened and (profile is None or profile.needs_screening(t.ctx.today)):
         t.update(phase=Phase.SCREEN)
         t.say("screen.intro")
@@ -36,10 +62,28 @@ def welcome(t: Turn) -> None:
 
 
 def screen_cleared(t: Turn) -> None:
-    t.update(screened=True)
+    t.update(screened=True, neck_screen_due=True)
     t.effects.append(MarkScreened())
     t.say("screen.clear")
     after_screen(t)
+
+
+def warning_sign(t: Turn, advice_key: str) -> None:
+    """A warning sign ends today's session; the next visit screens again."""
+    t.say(advice_key)
+    t.effects.append(ClearScreening())
+    t.end("screen.goodbye")
+
+
+def leave_out(t: Turn, area: str) -> None:
+    """Leave `area` out today and offer the other one, or finish."""
+    other = OTHER_AREA.get(area)
+    t.update(blocked_area=area, offer_area=other)
+    if other is None:
+        t.end("memory.goodbye")
+        return
+    t.update(phase=Phase.OFFER_OTHER)
+    t.ask_current()
 
 
 def after_screen(t: Turn) -> None:
@@ -53,10 +97,27 @@ def after_screen(t: Turn) -> None:
 
 
 def choose_area(t: Turn, area: str) -> None:
+    blocked = t.st.blocked_area
+    if blocked is not None and area in (blocked, "both"):
+        other = OTHER_AREA.get(blocked)
+        t.say("blocked.area", area=t.area_name(blocked))
+        if other is None or area == blocked:
+            t.ask_current()
+            return
+        area = other
     t.update(area=area, pending_area=None, exercise=0, side=0, rep=0, chunk_start=None)
     routine = t.routine
     total = routine_seconds(routine, t.pacing)
     t.say("area.chosen", area=t.area_name(area), count=len(routine), duration=t.minutes(total))
+    if t.st.neck_screen_due and any(e.area == "neck" for e in routine):
+        t.update(phase=Phase.SCREEN_NECK)
+        t.ask_current()
+        return
+    start_routine(t)
+
+
+def start_routine(t: Turn) -> None:
+    """The chosen routine begins: tips for a new user, else the first stretch."""
     new_user = not (t.profile and t.profile.is_returning)
     if new_user:
         t.update(phase=Phase.TIPS)
@@ -72,7 +133,14 @@ def tips(t: Turn) -> None:
     intro(t)
 
 
+def _past_skipped(t: Turn) -> None:
+    """Move past stretches already left out (a deeper one after its shallower one hurt)."""
+    while t.exercise is not None and t.exercise.id in t.st.stretches_skipped:
+        t.update(exercise=t.st.exercise + 1)
+
+
 def intro(t: Turn) -> None:
+    _past_skipped(t)
     exercise = t.exercise
     if exercise is None:
         wrap_up(t)
@@ -163,7 +231,7 @@ def finish_side(t: Turn) -> None:
         return
     if exercise.id not in t.st.stretches_done:
         t.update(stretches_done=(*t.st.stretches_done, exercise.id))
-    t.update(phase=Phase.CHECKIN)
+    t.update(phase=Phase.CHECKIN, checkin_asked_again=False)
     t.say("hold.exercise_done", name=exercise.name)
     t.ask_current()
 
@@ -211,24 +279,57 @@ def stop(t: Turn) -> None:
 def pain(t: Turn) -> None:
     if t.st.phase is Phase.PAUSED:
         t.update(phase=t.st.paused_phase or Phase.AREA)
-    t.update(pains=t.st.pains + 1)
-    if t.st.pains >= 2:
-        t.say("pain.second")
-        t.save_record(completed=False)
-        t.end("pain.goodbye")
-        return
     in_stretch = t.st.phase.in_exercise or t.st.phase is Phase.AFTER_PAIN
     exercise = t.exercise if in_stretch else None
+    t.update(pains=t.st.pains + 1)
+    if exercise is not None:
+        t.update(pain_stretch=exercise.id)
+    if t.st.pains >= 2:
+        t.say("pain.second")
+        t.effects.append(ClearScreening())
+        t.save_record(completed=False, stopped_for=STOPPED_FOR_PAIN)
+        t.end("pain.goodbye")
+        return
     if exercise is None:
         t.say("pain.general")
         t.ask_current()
         return
-    t.say("pain.first", name=exercise.name)
-    if exercise.id not in (*t.st.stretches_done, *t.st.stretches_skipped):
-        t.update(stretches_skipped=(*t.st.stretches_skipped, exercise.id))
+    started = t.st.phase is not Phase.INTRO
+    t.say("pain.first" if started else "pain.before_start", name=exercise.name)
+    _leave_out_stretch(t, exercise)
+    for deeper in t.routine:
+        if deeper.deepens == exercise.id and deeper.id not in t.st.stretches_done:
+            _leave_out_stretch(t, deeper)
+            t.say("pain.deeper_skipped", name=deeper.name)
     t.update(exercise=t.st.exercise + 1)
+    _past_skipped(t)
     if t.exercise is None:
         wrap_up(t)
         return
     t.update(phase=Phase.AFTER_PAIN)
     t.ask_current()
+
+
+def _leave_out_stretch(t: Turn, exercise: Exercise) -> None:
+    if exercise.id not in (*t.st.stretches_done, *t.st.stretches_skipped):
+        t.update(stretches_skipped=(*t.st.stretches_skipped, exercise.id))
+
+
+def symptom(t: Turn, feeling: Feeling) -> None:
+    """Numbness, tingling, shooting pain, weakness or dizziness: stop at once, see a clinician."""
+    exercise = t.exercise if t.st.phase.in_exercise else None
+    if exercise is not None:
+        t.update(feelings=(*t.st.feelings, (exercise.id, feeling.value)))
+    t.say("symptom.stop")
+    neck_work = t.st.area in ("neck", "both") or (exercise is not None and exercise.area == "neck")
+    if feeling is Feeling.SHOOTING and neck_work:
+        t.say("symptom.neck_shock")
+    t.effects.append(ClearScreening())
+    t.save_record(completed=False, stopped_for=STOPPED_FOR_SYMPTOM)
+    t.end("symptom.goodbye")
+
+
+def record_feeling(t: Turn, feeling: Feeling) -> None:
+    exercise = t.exercise
+    if exercise is not None:
+        t.update(feelings=(*t.st.feelings, (exercise.id, feeling.value)))

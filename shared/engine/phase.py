@@ -9,7 +9,11 @@ class Phase(StrEnum):
     """Each value is what the state's JSON calls the phase (Alexa hands it back to us)."""
 
     NEW = "new"  # nothing said yet: any first words are answered with the welcome
-    SCREEN = "screen"  # the warning-sign question
+    SCREEN = "screen"  # emergency warning signs (possible cauda equina)
+    SCREEN_URGENT = "screen_urgent"  # signs that need a doctor soon
+    SCREEN_NECK = "screen_neck"  # neck warning signs, asked only before neck stretches
+    PAIN_MEMORY = "pain_memory"  # "last time your lower back hurt: is it better today?"
+    OFFER_OTHER = "offer_other"  # an area is left out today: the other one, or finish
     OFFER_USUAL = "offer_usual"  # a returning user is offered their usual routine
     AREA = "area"  # where to focus
     TIPS = "tips"  # a new user is offered the preparation and safety tips
@@ -27,5 +31,11 @@ class Phase(StrEnum):
         A property of the phase itself, because validating a state needs it without the flow."""
         return self in _IN_EXERCISE
 
+    @property
+    def screening(self) -> bool:
+        """One of the safety screen's questions."""
+        return self in _SCREENING
+
 
 _IN_EXERCISE = frozenset({Phase.INTRO, Phase.HOLDING, Phase.CHECKIN})
+_SCREENING = frozenset({Phase.SCREEN, Phase.SCREEN_URGENT, Phase.SCREEN_NECK})

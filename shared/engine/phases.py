@@ -25,6 +25,8 @@ class PhaseSpec:
     ask: Question
     help_key: str
     answers: Mapping[EventKind, Answer]
+    # The question again in a short form, after help or an answer not understood.
+    ask_again: Question | None = None
     # Take the phase's answers before the commands valid everywhere (a conversation that has
     # not begun answers nearly anything with the welcome, "it hurts" included).
     answers_first: bool = False
@@ -47,7 +49,8 @@ _NOT_BEGUN = PhaseSpec(
     ask=questions.welcome,
     help_key="help.general",
     answers=_each(
-        tuple(k for k in EventKind if k not in (K.STOP, K.START, K.CHOOSE_AREA)), answers.welcome
+        tuple(k for k in EventKind if k not in (K.STOP, K.START, K.CHOOSE_AREA, K.FEELING)),
+        answers.welcome,
     ),
     answers_first=True,
 )
@@ -56,11 +59,48 @@ PHASES: Mapping[Phase, PhaseSpec] = {
     Phase.NEW: _NOT_BEGUN,
     Phase.SCREEN: PhaseSpec(
         ask=question("screen.question", "screen.reprompt"),
+        ask_again=question("screen.reprompt", "screen.reprompt"),
         help_key="help.screen",
         answers={
-            K.YES: answers.screen_warning,
+            K.YES: answers.screen_emergency,
+            K.NO: answers.screen_urgent_next,
+            K.NEXT: answers.asking("screen.required"),
+        },
+    ),
+    Phase.SCREEN_URGENT: PhaseSpec(
+        ask=question("screen.urgent_question", "screen.urgent_reprompt"),
+        ask_again=question("screen.urgent_reprompt", "screen.urgent_reprompt"),
+        help_key="help.screen_urgent",
+        answers={
+            K.YES: answers.screen_urgent,
             K.NO: answers.screen_clear,
             K.NEXT: answers.asking("screen.required"),
+        },
+    ),
+    Phase.SCREEN_NECK: PhaseSpec(
+        ask=question("screen.neck_question", "screen.neck_reprompt"),
+        ask_again=question("screen.neck_reprompt", "screen.neck_reprompt"),
+        help_key="help.screen_neck",
+        answers={
+            K.YES: answers.neck_warning,
+            K.NO: answers.neck_clear,
+            K.NEXT: answers.asking("screen.required"),
+        },
+    ),
+    Phase.PAIN_MEMORY: PhaseSpec(
+        ask=questions.pain_memory,
+        help_key="help.pain_memory",
+        answers={
+            **_each((K.YES, K.CONTINUE), answers.pain_better),
+            K.NO: answers.pain_not_better,
+        },
+    ),
+    Phase.OFFER_OTHER: PhaseSpec(
+        ask=questions.other_area,
+        help_key="help.offer_other",
+        answers={
+            **_each((K.YES, K.CONTINUE), answers.other_area_instead),
+            **_each((K.NO, K.NEXT), answers.finish_instead),
         },
     ),
     Phase.OFFER_USUAL: PhaseSpec(
@@ -94,9 +134,11 @@ PHASES: Mapping[Phase, PhaseSpec] = {
     Phase.CHECKIN: PhaseSpec(
         ask=question("checkin.question", "checkin.reprompt"),
         help_key="help.checkin",
-        answers=_each(
-            (K.YES, K.NO, K.CONTINUE, K.NEXT, K.UNKNOWN, K.RESUME), answers.checkin_heard
-        ),
+        answers={
+            K.FEELING: answers.checkin_feeling,
+            **_each((K.CONTINUE, K.NEXT, K.RESUME), answers.checkin_move_on),
+            **_each((K.YES, K.NO, K.UNKNOWN), answers.checkin_unclear),
+        },
     ),
     Phase.AFTER_PAIN: PhaseSpec(
         ask=questions.next_after_pain,

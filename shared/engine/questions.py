@@ -43,3 +43,19 @@ def next_after_pain(t: Turn) -> None:
 def welcome(t: Turn) -> None:
     """Before the conversation has begun, the question is the welcome itself."""
     flow.welcome(t)
+
+
+def pain_memory(t: Turn) -> None:
+    last = flow.last_pain(t)
+    area = t.area_name(last.area if last else "both")
+    stretch = last.pain_stretch if last else None
+    known = next((e for e in t.catalog.exercises if e.id == stretch), None)
+    if known is not None:
+        t.ask("memory.question", "memory.reprompt", area=area, name=known.name)
+    else:
+        t.ask("memory.question_no_stretch", "memory.reprompt", area=area)
+
+
+def other_area(t: Turn) -> None:
+    other = t.area_name(t.st.offer_area or "both")
+    t.ask("memory.offer_other", "memory.offer_other_reprompt", other=other)

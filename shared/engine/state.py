@@ -1,10 +1,9 @@
 """The conversation state: a frozen value, and its versioned JSON form.
 
 Alexa sends the state back to us in session attributes, so anything may arrive: an old version, a
-hand-edited value, garbage. `State.from_json` accepts only a state this version wrote (with the
-same keys since version 1, so states saved before the engine had this class still load); anything
-else is reported as corrupt and the engine restarts politely. A later version that changes the
-JSON adds its own reader for version 1 here, so sessions open during a deploy carry on.
+hand-edited value, garbage. `State.from_json` accepts a state this version wrote, or one of
+version 1 (open when the program was upgraded: it reads with version 2's additions at their
+defaults); anything else is reported as corrupt and the engine restarts politely.
 """
 
 from __future__ import annotations
@@ -17,12 +16,29 @@ from shared.engine.phase import Phase
 from shared.events import AREAS
 from shared.routine import HOLD_LIMITS, REPS_LIMITS
 
-STATE_VERSION = 1
+STATE_VERSION = 2
+# What version 2 added, as a version-1 state (one open when the program was upgraded) reads it.
+_ADDED_IN_2: dict[str, Any] = {
+    "neck_screen_due": False,
+    "memory_asked": True,
+    "checkin_asked_again": False,
+    "feelings": [],
+    "pain_stretch": None,
+    "blocked_area": None,
+    "offer_area": None,
+}
 # Attribute names that differ from their JSON keys (the JSON keys are kept for old sessions).
 _JSON_NAMES = {"stretches_done": "done", "stretches_skipped": "skipped"}
 _INT_FIELDS = ("hold", "reps", "exercise", "side", "rep", "pains", "misses")
-_OPTIONAL_TEXT = ("area", "pending_area")
+_OPTIONAL_TEXT = ("area", "pending_area", "pain_stretch", "blocked_area", "offer_area")
 _PHASE_FIELDS = ("paused_phase", "return_phase")
+_BOOL_FIELDS = (
+    "screened",
+    "profile_deleted",
+    "neck_screen_due",
+    "memory_asked",
+    "checkin_asked_again",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +62,13 @@ class State:
     screened: bool
     misses: int  # answers not understood in a row
     profile_deleted: bool
+    neck_screen_due: bool  # the screen was asked this session: ask the neck part before neck work
+    memory_asked: bool  # last session's pain was asked about (or there was none)
+    checkin_asked_again: bool  # the check-in answer was not understood once already
+    feelings: tuple[tuple[str, str], ...]  # (stretch id, Feeling value) per check-in answer
+    pain_stretch: str | None  # the stretch being done when pain was last reported
+    blocked_area: str | None  # an area left out today (pain still there, neck warning signs)
+    offer_area: str | None  # the area offered instead
 
     @classmethod
     def new(cls, hold: int, reps: int) -> State:
@@ -68,6 +91,13 @@ class State:
             screened=False,
             misses=0,
             profile_deleted=False,
+            neck_screen_due=False,
+            memory_asked=False,
+            checkin_asked_again=False,
+            feelings=(),
+            pain_stretch=None,
+            blocked_area=None,
+            offer_area=None,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -75,14 +105,18 @@ class State:
         data: dict[str, Any] = {"version": STATE_VERSION}
         for name in _NAMES:
             value = getattr(self, name)
-            data[_JSON_NAMES.get(name, name)] = list(value) if isinstance(value, tuple) else value
+            data[_JSON_NAMES.get(name, name)] = _jsonable(value)
         return data
 
     @classmethod
     def from_json(cls, raw: Any, exercise_count: int = 4) -> State | None:
         """The state `raw` describes if it is a valid state of this version, else None."""
-        if not isinstance(raw, Mapping) or raw.get("version") != STATE_VERSION:
+        if not isinstance(raw, Mapping) or not _is_int(raw.get("version")):
             return None
+        if raw["version"] not in (1, STATE_VERSION):
+            return None
+        if raw["version"] == 1:
+            raw = {**_ADDED_IN_2, **raw}
         if not _well_typed(raw):
             return None
         state = cls(**{name: _field(raw, name) for name in _NAMES})
@@ -94,10 +128,18 @@ _JSON_KEYS = tuple(_JSON_NAMES.get(name, name) for name in _NAMES)
 _PHASE_NAMES = frozenset(phase.value for phase in Phase)
 
 
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
 def _field(raw: Mapping[str, Any], name: str) -> Any:
     value = raw[_JSON_NAMES.get(name, name)]
     if name in ("phase", *_PHASE_FIELDS) and value is not None:
         return Phase(value)
+    if name == "feelings":
+        return tuple((str(stretch), str(feeling)) for stretch, feeling in value)
     return tuple(value) if isinstance(value, list) else value
 
 
@@ -115,7 +157,8 @@ def _well_typed(raw: Mapping[str, Any]) -> bool:
         all(raw[name] is None or _is_phase(raw[name]) for name in _PHASE_FIELDS),
         _is_position(raw["chunk_start"]),
         all(_is_names(raw[name]) for name in ("done", "skipped")),
-        all(type(raw[name]) is bool for name in ("screened", "profile_deleted")),
+        all(type(raw[name]) is bool for name in _BOOL_FIELDS),
+        _is_pairs(raw["feelings"]),
     )
     return all(checks)
 
@@ -130,13 +173,23 @@ def _is_position(value: Any) -> bool:
     )
 
 
+def _is_pairs(value: Any) -> bool:
+    return isinstance(value, list) and all(
+        isinstance(pair, list) and len(pair) == 2 and all(isinstance(i, str) for i in pair)
+        for pair in value
+    )
+
+
 def _is_names(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(i, str) for i in value)
 
 
 def _consistent(state: State, exercise_count: int) -> bool:
     checks = (
-        all(area is None or area in AREAS for area in (state.area, state.pending_area)),
+        all(
+            area is None or area in AREAS
+            for area in (state.area, state.pending_area, state.blocked_area, state.offer_area)
+        ),
         0 <= state.exercise <= exercise_count and 0 <= state.side <= 1,
         state.rep >= 0 and state.pains >= 0 and state.misses >= 0,
         HOLD_LIMITS[0] <= state.hold <= HOLD_LIMITS[1],

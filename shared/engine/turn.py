@@ -110,13 +110,19 @@ class Turn:
     def area_name(self, area: str) -> str:
         return self.msg(f"area.name.{area}")
 
-    def save_record(self, completed: bool) -> None:
-        record = session_record_of(self.st, self.ctx, completed)
+    def save_record(self, completed: bool, stopped_for: str | None = None) -> None:
+        record = session_record_of(self.st, self.ctx, completed, stopped_for)
         if record is not None:
             self.effects.append(RecordSession(record))
 
+    def ask_again(self) -> None:
+        """The current question in its short form (after help or an answer not understood)."""
+        (self.spec.ask_again or self.spec.ask)(self)
 
-def session_record_of(state: State, context: Context, completed: bool) -> SessionRecord | None:
+
+def session_record_of(
+    state: State, context: Context, completed: bool, stopped_for: str | None = None
+) -> SessionRecord | None:
     """What this conversation adds to the user's history: None until a stretch was done or pain
     was reported in a chosen routine."""
     if not state.area or not (state.stretches_done or state.pains):
@@ -127,4 +133,7 @@ def session_record_of(state: State, context: Context, completed: bool) -> Sessio
         stretches=state.stretches_done,
         pain_reports=state.pains,
         completed=completed,
+        pain_stretch=state.pain_stretch,
+        feelings=state.feelings,
+        stopped_for=stopped_for,
     )

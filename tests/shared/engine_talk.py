@@ -35,12 +35,17 @@ class Talk:
         return self.state["phase"]
 
     def to_area_question(self) -> Reply:
+        """Launch and answer no to both parts of the safety screen (emergency, then urgent)."""
         self(EventKind.LAUNCH)
+        self(EventKind.NO)
         return self(EventKind.NO)
 
     def to_first_intro(self, area: str = "neck", tips: bool = False) -> Reply:
+        """To the first stretch's introduction; the neck part of the screen answered no."""
         self.to_area_question()
         self(EventKind.CHOOSE_AREA, area=area)
+        if self.phase == "screen_neck":
+            self(EventKind.NO)
         return self(EventKind.YES if tips else EventKind.NO)
 
 

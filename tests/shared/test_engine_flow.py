@@ -8,9 +8,10 @@ import pytest
 from engine_talk import TODAY, Ask, End, Talk, holds, keys, timed_seconds
 
 from shared.events import EventKind as K
+from shared.events import Feeling
 from shared.exercise_catalog import load_exercise_catalog
 from shared.profile import Profile, SessionRecord
-from shared.reply import Card, MarkScreened, RecordSession, Say
+from shared.reply import Card, ClearScreening, MarkScreened, RecordSession, Say
 from shared.routine import Pacing, routine_seconds
 
 
@@ -23,18 +24,29 @@ def test_new_user_is_welcomed_told_it_is_not_medical_advice_and_screened(talk: T
     assert talk.phase == "screen"
 
 
-def test_a_warning_sign_ends_with_advice_to_see_a_clinician_and_no_exercises(talk: Talk) -> None:
+def test_an_emergency_sign_sends_to_the_emergency_department_and_ends(talk: Talk) -> None:
     talk(K.LAUNCH)
     reply = talk(K.YES)
     assert reply.ended
-    assert "clinician" in reply.text()
+    assert "emergency department now" in reply.text() and "local emergency number" in reply.text()
     assert not holds(reply)
-    assert reply.effects == ()
+    assert reply.effects == (ClearScreening(),)  # asked again next visit
     assert talk.phase == "done"
+
+
+def test_an_urgent_sign_advises_a_doctor_soon_and_no_stretches_today(talk: Talk) -> None:
+    talk(K.LAUNCH)
+    urgent = talk(K.NO)
+    assert urgent.ask is not None and urgent.ask.key == "screen.urgent_question"
+    assert "fall" in urgent.ask.text and "night" in urgent.ask.text
+    reply = talk(K.YES)
+    assert reply.ended and "see your doctor soon" in reply.text() and "no stretches" in reply.text()
+    assert reply.effects == (ClearScreening(),)
 
 
 def test_no_warning_signs_marks_the_screen_and_asks_the_area(talk: Talk) -> None:
     talk(K.LAUNCH)
+    talk(K.NO)
     reply = talk(K.NO)
     assert MarkScreened() in reply.effects
     assert reply.ask is not None and reply.ask.key == "area.question"
@@ -66,7 +78,7 @@ def test_each_area_runs_start_to_finish(talk: Talk, area: str, expected: list[st
     assert list(dict.fromkeys(finished)) == expected
     record = next(e.record for e in reply.effects if isinstance(e, RecordSession))
     assert record.stretches == tuple(expected) and record.completed and record.area == area
-    assert "weeks and months" in reply.text()
+    assert "weeks or months" in reply.text() and "may improve" in reply.text()
 
 
 def test_tips_cover_clothes_surface_and_safety_rules(talk: Talk) -> None:
@@ -112,7 +124,7 @@ def test_a_set_paces_holds_rests_and_cues_exactly(talk: Talk) -> None:
 def test_two_sided_stretches_switch_sides_with_a_pause(talk: Talk) -> None:
     talk.to_first_intro("neck")
     talk(K.CONTINUE)
-    talk(K.YES)  # check-in answered
+    talk(K.FEELING, feeling=Feeling.GOOD)  # check-in answered
     right = talk(K.CONTINUE)
     assert {h.side for h in holds(right)} == {"right"}
     assert right.ask is not None and right.ask.key == "continue.side"
@@ -126,8 +138,10 @@ def test_check_in_follows_each_stretch_then_the_next_is_explained(talk: Talk) ->
     talk.to_first_intro("neck")
     reply = talk(K.CONTINUE)
     assert reply.ask is not None and reply.ask.key == "checkin.question"
-    after = talk(K.UNKNOWN, text="pretty good")
-    assert keys(after)[0] == "checkin.thanks"
+    unclear = talk(K.UNKNOWN, text="pretty good")
+    assert keys(unclear) == ["checkin.again"] and talk.phase == "checkin"  # never taken as fine
+    after = talk(K.FEELING, feeling=Feeling.GOOD)
+    assert keys(after)[0] == "checkin.good"
     assert "Stretch 2 of 2: lateral neck flexion." in after.text()
 
 
@@ -156,6 +170,7 @@ def test_one_shot_start_with_an_area_goes_straight_to_that_routine_after_screeni
 ) -> None:
     first = talk(K.START, area="lower_back")
     assert first.ask is not None and first.ask.key == "screen.question"
+    talk(K.NO)
     reply = talk(K.NO)
     assert "lower back" in reply.text() and reply.ask is not None
     assert reply.ask.key == "tips.question"
@@ -189,7 +204,8 @@ def test_duration_before_and_during_a_routine(talk: Talk) -> None:
     assert "Neck and shoulders take about" in reply.text()
     assert reply.ask is not None and reply.ask.key == "area.question"
     talk(K.CHOOSE_AREA, area="neck")
-    talk(K.NO)
+    talk(K.NO)  # no neck warning signs
+    talk(K.NO)  # no tips
     talk(K.CONTINUE)  # neck flexion done, 2 sides x 120 s + 5 s switch + 25 s intro remain
     during = talk(K.DURATION)
     assert "takes about 5 minutes" in during.text()

@@ -89,14 +89,16 @@ def _reads_per_turn(
 
 def test_a_routine_reads_the_profile_only_while_it_is_being_set_up() -> None:
     returning = Profile((SessionRecord(TODAY - timedelta(days=1), "neck", ("neck_flexion",)),))
-    said = [K.LAUNCH, K.NO, K.CHOOSE_AREA, *[K.CONTINUE] * 5]
+    said = [K.LAUNCH, K.NO, K.NO, K.CHOOSE_AREA, K.NO, *[K.CONTINUE] * 5]
     events = [Event(kind, area="neck" if kind is K.CHOOSE_AREA else None) for kind in said]
     reads, last = _reads_per_turn(returning, events)
     assert [type(effect) for effect in last.effects] == [RecordSession]  # the routine is done
     assert reads == [
         ("launch", 1),  # welcome back, and the saved pacing for the new conversation
-        ("no", 1),  # no warning signs: offer the usual area
-        ("choose_area", 1),  # tips are offered to new users only
+        ("no", 0),  # no emergency signs: the urgent question
+        ("no", 1),  # no urgent signs: offer the usual area
+        ("choose_area", 0),  # the neck part of the screen
+        ("no", 1),  # no neck signs: tips are offered to new users only
         *[("continue", 0)] * 5,  # the stretches, and the record of the routine at its end
     ]
 
