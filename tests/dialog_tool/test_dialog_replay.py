@@ -26,11 +26,11 @@ turns:
   - launch: true
     expect:
       speech: Hello there
-      reprompt: Do you have any of those warning signs?
+      reprompt: Yes or no?
       session_ends: true
   - say: "no"
     expect:
-      speech: Where would you like to stretch today
+      speech: Have you had a recent fall or injury
 """
 
 

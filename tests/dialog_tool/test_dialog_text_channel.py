@@ -26,7 +26,9 @@ profile: {hold_seconds: 25, reps: 2}
 turns:
   - launch: true
   - say: "no"
+  - say: "no"
   - say: my neck is stiff
+  - say: "no"
   - say: "no"
   - say: ready
   - say: fine
@@ -52,7 +54,7 @@ def test_typed_words_reach_the_tutor_session(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(TutorSession, "feed_text", spy)
     result = run_on_channel(_dialog(), "text")
     assert result.ok
-    assert typed == ["no", "my neck is stiff", "no", "ready", "fine"]
+    assert typed == ["no", "no", "my neck is stiff", "no", "no", "ready", "fine"]
 
 
 def test_a_cut_short_session_is_saved_in_the_channel_store() -> None:
@@ -62,7 +64,14 @@ def test_a_cut_short_session_is_saved_in_the_channel_store() -> None:
     profile = channel.store.load(local_user_key("local"))
     assert profile is not None and profile.hold_seconds == 25
     assert profile.sessions == (
-        SessionRecord(date(2026, 3, 2), "neck", ("neck_flexion",), pain_reports=0, completed=False),
+        SessionRecord(
+            date(2026, 3, 2),
+            "neck",
+            ("neck_flexion",),
+            pain_reports=0,
+            completed=False,
+            feelings=(("neck_flexion", "good"),),  # "fine" at the check-in
+        ),
     )
     # the relaunch is a new tutor session, paced like the voice channel
     assert channel.session is not first and channel.session.profile == profile
