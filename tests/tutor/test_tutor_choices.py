@@ -21,6 +21,15 @@ QUESTION_KEYS = sorted(
 def test_every_engine_question_has_choices() -> None:
     engine_questions = {
         "screen.question",
+        "screen.reprompt",  # the screen's questions asked again in a short form
+        "screen.urgent_question",
+        "screen.urgent_reprompt",
+        "screen.neck_question",
+        "screen.neck_reprompt",
+        "memory.question",
+        "memory.question_no_stretch",
+        "memory.offer_other",
+        "checkin.again",
         "usual.question",
         "area.question",
         "tips.question",
