@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from tutor_fakes import RecordingUI
+from tutor_fakes import RecordingUI, to_first_stretch
 
 from shared.events import Event
 from shared.profile import Profile, SessionRecord
@@ -57,7 +57,7 @@ def test_options_parse() -> None:
 def test_plain_mode_runs_a_routine_from_piped_input(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    answers = iter(["no", "no", "ready", "fine", "ready", "fine"])
+    answers = iter([*to_first_stretch("neck"), "ready", "fine", "ready", "fine"])
     monkeypatch.setattr("builtins.input", lambda _prompt="": next(answers))
     clock = FakeClock(day=TODAY)
     code = main(
@@ -120,7 +120,7 @@ def test_ctrl_c_mid_hold_saves_what_was_done(
                 raise KeyboardInterrupt
             return await super().play(step)
 
-    ui = Interrupting(["no", "no", "ready", "fine", "ready"], clock)
+    ui = Interrupting([*to_first_stretch("neck"), "ready", "fine", "ready"], clock)
     monkeypatch.setattr("tutor.cli.make_ui", lambda _args, _clock: ui)
     db = tmp_path / "p.sqlite3"
     code = main(["--area", "neck", "--db", str(db)], clock=clock)
@@ -196,7 +196,7 @@ def test_a_closed_terminal_or_end_of_input_mid_hold_saves_and_exits_quietly(
 
     monkeypatch.setattr(
         "tutor.cli.make_ui",
-        lambda _args, _clock: Closing(["no", "no", "ready", "fine", "ready"], clock),
+        lambda _args, _clock: Closing([*to_first_stretch("neck"), "ready", "fine", "ready"], clock),
     )
     db = tmp_path / "p.sqlite3"
     assert main(["--area", "neck", "--db", str(db)], clock=clock) == code

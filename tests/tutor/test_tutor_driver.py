@@ -6,7 +6,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from tutor_fakes import RecordingUI
+from tutor_fakes import RecordingUI, to_first_stretch
 
 from shared.events import Event, EventKind
 from shared.exercise_catalog import load_exercise_catalog
@@ -28,7 +28,7 @@ def test_a_whole_routine_takes_exactly_its_planned_time(tmp_path: Path, area: st
     clock = FakeClock()
     session = _session(tmp_path, clock, area=area)
     exercises = load_exercise_catalog().for_area(area)
-    answers = ["no", "no"] + ["ready", "fine"] * len(exercises)
+    answers = to_first_stretch(area) + ["ready", "fine"] * len(exercises)
     ui = RecordingUI(answers, clock)
     assert asyncio.run(run_conversation(session, ui)) is None  # the engine ended it
     planned = sum(exercise_seconds(e, Pacing()) for e in exercises)
@@ -42,7 +42,7 @@ def test_a_whole_routine_takes_exactly_its_planned_time(tmp_path: Path, area: st
 def test_hold_and_reps_options_set_the_pacing(tmp_path: Path) -> None:
     clock = FakeClock()
     session = _session(tmp_path, clock, area="neck", hold=30, reps=2)
-    ui = RecordingUI(["no", "no", "ready", "fine", "ready", "fine"], clock)
+    ui = RecordingUI([*to_first_stretch("neck"), "ready", "fine", "ready", "fine"], clock)
     asyncio.run(run_conversation(session, ui, bell=True))
     holds = [s for s in ui.played if isinstance(s, Hold)]
     assert {h.seconds for h in holds} == {30} and len(holds) == 2 + 2 * 2
@@ -56,7 +56,9 @@ def test_repeat_key_replays_the_repetition_and_costs_exactly_its_time(tmp_path: 
     session = _session(tmp_path, clock, area="neck", reps=2)
     # step 0 is rep 1's hold; interrupt rep 2's hold (step 2) with "repeat"
     ui = RecordingUI(
-        ["no", "no", "ready", "fine", "next"], clock, keys={2: Event(EventKind.REPEAT)}
+        [*to_first_stretch("neck"), "ready", "fine", "next"],
+        clock,
+        keys={2: Event(EventKind.REPEAT)},
     )
     asyncio.run(run_conversation(session, ui))
     reps = [s.rep for s in ui.played[:5] if isinstance(s, Hold)]
@@ -68,7 +70,9 @@ def test_repeat_key_replays_the_repetition_and_costs_exactly_its_time(tmp_path: 
 def test_pain_key_stops_the_stretch_and_offers_the_next(tmp_path: Path) -> None:
     clock = FakeClock()
     session = _session(tmp_path, clock, area="neck")
-    ui = RecordingUI(["no", "no", "ready", "stop"], clock, keys={1: Event(EventKind.PAIN)})
+    ui = RecordingUI(
+        [*to_first_stretch("neck"), "ready", "stop"], clock, keys={1: Event(EventKind.PAIN)}
+    )
     asyncio.run(run_conversation(session, ui))
     assert any("ease out of it slowly" in text for text in ui.shown)
     assert ui.questions[-1].key == "pain.offer_next"
@@ -80,7 +84,7 @@ def test_pain_key_stops_the_stretch_and_offers_the_next(tmp_path: Path) -> None:
 def test_skip_key_moves_to_the_next_stretch(tmp_path: Path) -> None:
     clock = FakeClock()
     session = _session(tmp_path, clock, area="neck")
-    ui = RecordingUI(["no", "no", "ready"], clock, keys={0: Event(EventKind.NEXT)})
+    ui = RecordingUI([*to_first_stretch("neck"), "ready"], clock, keys={0: Event(EventKind.NEXT)})
     asyncio.run(run_conversation(session, ui))
     assert any(text.startswith("Okay, skipping neck flexion.") for text in ui.shown)
     assert ui.questions[-1].key == "intro.ready"
@@ -89,7 +93,7 @@ def test_skip_key_moves_to_the_next_stretch(tmp_path: Path) -> None:
 def test_end_of_input_mid_routine_saves_what_was_done(tmp_path: Path) -> None:
     clock = FakeClock()
     session = _session(tmp_path, clock, area="neck")
-    ui = RecordingUI(["no", "no", "ready"], clock)  # then input ends at the check-in
+    ui = RecordingUI([*to_first_stretch("neck"), "ready"], clock)  # then input ends at the check-in
     assert asyncio.run(run_conversation(session, ui)) is True  # saved
     profile = session.store.load(session.user_id)
     assert profile is not None
@@ -101,7 +105,7 @@ def test_end_of_input_mid_routine_saves_what_was_done(tmp_path: Path) -> None:
 def test_typed_free_text_goes_through_the_matcher(tmp_path: Path) -> None:
     clock = FakeClock()
     session = _session(tmp_path, clock)
-    ui = RecordingUI(["nope", "my lower back is stiff", "no thanks", "stop"], clock)
+    ui = RecordingUI(["nope", "no", "my lower back is stiff", "no thanks", "stop"], clock)
     asyncio.run(run_conversation(session, ui))
     assert any("Great, lower back." in text for text in ui.shown)
     assert any(text.startswith("Stretch 1 of 2: knee to chest.") for text in ui.shown)
@@ -110,7 +114,9 @@ def test_typed_free_text_goes_through_the_matcher(tmp_path: Path) -> None:
 def test_history_and_delete_my_data_by_typed_text(tmp_path: Path) -> None:
     clock = FakeClock()
     first = _session(tmp_path, clock, area="neck")
-    asyncio.run(run_conversation(first, RecordingUI(["no", "no", "ready", "stop"], clock)))
+    asyncio.run(
+        run_conversation(first, RecordingUI([*to_first_stretch("neck"), "ready", "stop"], clock))
+    )
     first.store.close()
     second = _session(tmp_path, clock)
     ui = RecordingUI(["what did i do last time", "delete my data", "yes", "stop"], clock)

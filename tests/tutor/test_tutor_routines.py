@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.input.base import PipeInput
-from tutor_fakes import PipedTerminalUI, ScriptedClock
+from tutor_fakes import PipedTerminalUI, ScriptedClock, to_first_stretch
 
 from shared.exercise_catalog import load_exercise_catalog
 from shared.reply import Hold, Rest
@@ -33,9 +33,9 @@ def _session(tmp_path: Path, clock: ScriptedClock, **prefs: object) -> TutorSess
     return TutorSession(store, clock.today(), preferences=Preferences(**prefs))  # type: ignore[arg-type]
 
 
-def _answers(count: int) -> list[str]:
+def _answers(count: int, area: str = "neck") -> list[str]:
     """No warning signs, no tips, then ready and a check-in for each stretch."""
-    return ["no", "no"] + ["ready", "fine"] * count
+    return to_first_stretch(area) + ["ready", "fine"] * count
 
 
 @pytest.mark.parametrize("area", ["neck", "lower_back", "both"])
@@ -45,7 +45,7 @@ def test_each_routine_takes_exactly_the_engines_planned_time(
     clock = ScriptedClock()
     session = _session(tmp_path, clock, area=area)
     exercises = load_exercise_catalog().for_area(area)
-    ui = PipedTerminalUI(_answers(len(exercises)), clock, pipe)
+    ui = PipedTerminalUI(_answers(len(exercises), area), clock, pipe)
     assert asyncio.run(run_conversation(session, ui)) is None  # the engine ended it
     planned = sum(exercise_seconds(e, Pacing()) for e in exercises)  # timed seconds, no talk
     assert clock.slept == planned  # exactly, not approximately
@@ -95,7 +95,7 @@ def test_skip_and_it_hurts_keys_mid_routine(tmp_path: Path, pipe: PipeInput) -> 
     clock.at(start + 3, lambda: pipe.send_text("n"))  # skip neck flexion in its first hold
     clock.at(start + 10, lambda: pipe.send_text("h"))  # lateral flexion hurts
     session = _session(tmp_path, clock, area="neck")
-    ui = PipedTerminalUI(["no", "no", "ready", "ready"], clock, pipe)
+    ui = PipedTerminalUI([*to_first_stretch("neck"), "ready", "ready"], clock, pipe)
     asyncio.run(run_conversation(session, ui))
     assert any(text.startswith("Okay, skipping neck flexion.") for text in ui.shown)
     assert any("ease out of it slowly" in text for text in ui.shown)

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from tutor_fakes import RecordingUI
+from tutor_fakes import RecordingUI, to_first_stretch
 
 from shared.events import Event
 from shared.reply import Hold, Rest
@@ -23,7 +23,7 @@ from tutor.store import local_user_key
 
 TODAY = date(2026, 1, 15)
 # Neck flexion done and checked in, lateral flexion introduced and started.
-ANSWERS = ["no", "no", "ready", "fine", "ready"]
+ANSWERS = [*to_first_stretch("neck"), "ready", "fine", "ready"]
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="no SIGHUP on this OS")
 

@@ -42,7 +42,8 @@ def test_a_session_reads_and_writes_its_user_in_the_store() -> None:
     assert session.profile == Profile(hold_seconds=45, reps=4)
     assert session.context.max_chunk_seconds == TUTOR_CHUNK_SECONDS
     session.feed(Event(EventKind.LAUNCH))
-    session.feed(Event(EventKind.NO))  # no warning signs: the screen is saved
+    session.feed(Event(EventKind.NO))  # no emergency signs: the urgent question
+    session.feed(Event(EventKind.NO))  # no urgent signs either: the screen is saved
     saved = store.load(local_user_key("anna"))
     assert saved is not None and saved.screened_on == TODAY and saved.hold_seconds == 45
     assert store.load(local_user_key("local")) is None

@@ -76,7 +76,11 @@ def _start_routine(terminal: Terminal, db: Path, stderr: Path) -> None:
     """Run the tutor for the neck at 20x speed, answer the opening questions, see rep 1."""
     command = f"{TUTOR} --speed 20 --db {db} --area neck 2>{stderr}; echo TUTOR-EXIT-$?; sleep 30"
     terminal.start(command)
-    terminal.wait_for("Please say yes or no.")
+    terminal.wait_for("Any new bladder or bowel trouble")  # emergency signs
+    terminal.keys("no", "Enter")
+    terminal.wait_for("Have you had a recent fall or injury")  # urgent signs
+    terminal.keys("no", "Enter")
+    terminal.wait_for("Before the neck stretches: any clumsy hands")  # neck signs
     terminal.keys("no", "Enter")
     terminal.wait_for("Would you like a few tips")
     terminal.keys("no", "Enter")

@@ -91,3 +91,11 @@ class PipedTerminalUI(TerminalUI):
     async def play(self, step: Hold | Rest) -> Event | None:
         self.played.append(step)
         return await super().play(step)
+
+
+def to_first_stretch(area: str) -> list[str]:
+    """Typed answers from the welcome to the first stretch's introduction, for a new user whose
+    area came from the command line: no emergency signs, no urgent signs, no neck signs (asked
+    only when the routine has neck stretches), and no tips."""
+    neck = ["no"] if area in ("neck", "both") else []
+    return ["no", "no", *neck, "no"]
