@@ -128,6 +128,28 @@ def test_can_fulfill_says_yes_to_every_custom_intent(skill: Skill, intent: str) 
     assert ask_can_fulfill(skill, intent)["canFulfill"] == "YES"
 
 
+@pytest.mark.parametrize(
+    ("intent", "slot", "spoken", "verdict"),
+    [
+        ("PainIntent", "area", "lower back", "YES"),
+        ("PainIntent", "area", "elbow", "NO"),
+        ("CheckInIntent", "feeling", "pins and needles", "YES"),
+        ("CheckInIntent", "feeling", "no pain", "YES"),
+        ("CheckInIntent", "feeling", "purple", "NO"),
+    ],
+)
+def test_can_fulfill_pain_with_an_area_and_a_check_in_feeling(
+    skill: Skill, intent: str, slot: str, spoken: str, verdict: str
+) -> None:
+    """#13: pain carries an optional area and the check-in a feeling; both are understood only
+    when the value resolves, as for the start intent's area."""
+    answer = ask_can_fulfill(skill, intent, **{slot: spoken})
+    assert answer == {
+        "canFulfill": verdict,
+        "slots": {slot: {"canUnderstand": verdict, "canFulfill": verdict}},
+    }
+
+
 def test_can_fulfill_understands_a_number_slot(skill: Skill) -> None:
     answer = ask_can_fulfill(skill, "SetHoldIntent", seconds="30")
     assert answer["canFulfill"] == "YES"
