@@ -8,8 +8,9 @@ an answer to a question), `AFTER_PHASE` only when the phase did not take the eve
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
-from shared.engine import flow
+from shared.engine import answers, flow
 from shared.engine.answers import Answer
 from shared.engine.phase import Phase
 from shared.engine.turn import Turn
@@ -82,8 +83,15 @@ def start(t: Turn, event: Event) -> None:
 
 
 def choose_area(t: Turn, event: Event) -> None:
-    if event.area and t.st.phase in (Phase.AREA, Phase.OFFER_USUAL):
+    """An area named: chosen at the area question. Inside a stretch it is how the area feels
+    ("my neck is stiff" at "how did that feel?" is an answer, not a new routine)."""
+    phase = t.st.phase
+    if event.area and phase in (Phase.AREA, Phase.OFFER_USUAL):
         flow.choose_area(t, event.area)
+    elif event.area and phase is Phase.CHECKIN:
+        answers.checkin_feeling(t, replace(event, kind=K.FEELING, feeling=Feeling.TIGHT))
+    elif event.area and phase.in_exercise and event.area == t.st.area:
+        t.ask_current()  # the routine under way already works on it
     else:
         start(t, event)
 

@@ -195,3 +195,19 @@ def test_passing_the_screen_marks_it_once() -> None:
     talk(K.LAUNCH)
     assert talk(K.NO).effects == ()
     assert talk(K.NO).effects == (MarkScreened(),)
+
+
+def test_my_neck_is_stiff_at_the_check_in_is_an_answer_not_a_new_routine() -> None:
+    talk = Talk()
+    talk.to_first_intro("neck")
+    talk(K.CONTINUE)
+    reply = talk(K.CHOOSE_AREA, area="neck")
+    assert keys(reply)[0] == "checkin.tight" and "Stretch 2 of 2" in reply.text()
+    assert talk.state is not None and talk.state["feelings"] == [["neck_flexion", "tight"]]
+
+
+def test_naming_the_area_under_way_mid_stretch_does_not_restart_it() -> None:
+    talk = Talk()
+    talk.to_first_intro("neck")
+    reply = talk(K.CHOOSE_AREA, area="neck")
+    assert keys(reply) == ["intro.ready"] and talk.phase == "intro"
