@@ -144,14 +144,19 @@ class Conversation:
     def end_session(self, reason: str, error: Mapping[str, str] | None = None) -> dict[str, Any]:
         return self.send(lambda s: self.factory.session_ended(s, reason, error))
 
+    def pass_screen(self) -> dict[str, Any]:
+        """No to both parts of the safety screen: emergency signs, then urgent signs."""
+        self.say("no")
+        return self.say("no")
+
     def finish_routine(self, max_turns: int = 80) -> dict[str, Any]:
-        """Go on through every stretch: a Fallback for each check-in ("How did that feel?"),
+        """Go on through every stretch: "fine" to each check-in ("How did that feel?"),
         "yes" to a question, "ready" to start a stretch, "continue" otherwise."""
         body = self.answers[-1]
         for _ in range(max_turns):
             prompt = reprompt_of(body)
-            if "How did that stretch feel" in prompt:
-                body = self.intent("AMAZON.FallbackIntent")
+            if "How did it feel" in prompt:
+                body = self.say("fine")
             elif "Say ready to begin" in prompt:
                 body = self.say("ready")
             elif "left" in prompt:

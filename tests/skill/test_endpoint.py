@@ -64,6 +64,11 @@ class Conversation:
     def launch(self) -> dict[str, Any]:
         return self.send(self.factory.launch)
 
+    def pass_screen(self) -> dict[str, Any]:
+        """No to both parts of the safety screen: emergency signs, then urgent signs."""
+        self.say("no")
+        return self.say("no")
+
 
 def speech(body: dict[str, Any]) -> str:
     return parse_speech(body["response"].get("outputSpeech", {}).get("ssml")).text
@@ -154,9 +159,13 @@ def test_a_bug_becomes_a_spoken_apology_not_a_500(
 def test_launch_to_finish_for_each_area(
     talk: Conversation, database_url: str, area: str, stretches: int
 ) -> None:
-    assert "Do you have any of these" in speech(talk.launch())
-    talk.say("no")
-    talk.say(area)
+    assert "Any new bladder or bowel trouble" in speech(talk.launch())
+    talk.pass_screen()
+    chosen = talk.say(area)
+    neck = area != "lower back"  # the neck part of the screen, before neck stretches only
+    assert ("Before the neck stretches" in speech(chosen)) == neck
+    if neck:
+        talk.say("no")
     intro = talk.say("no")
     assert "Stretch 1 of" in speech(intro) and intro["response"]["card"]["type"] == "Simple"
     for _ in range(30):
@@ -164,7 +173,7 @@ def test_launch_to_finish_for_each_area(
         if body["response"]["shouldEndSession"]:
             break
         if "How did that feel?" in speech(body):
-            body = talk.intent("AMAZON.FallbackIntent")
+            body = talk.say("fine")
             if body["response"]["shouldEndSession"]:
                 break
     assert "That's your routine done." in speech(body)
@@ -176,9 +185,10 @@ def test_launch_to_finish_for_each_area(
 
 def test_one_shot_start_and_a_returning_user(talk: Conversation) -> None:
     first = talk.say("start my neck stretches")
-    assert talk.session.number == 0 and "safety check" in speech(first)
-    assert "Great, neck and shoulders." in speech(talk.say("no"))
-    talk.say("no")
+    assert talk.session.number == 0 and "three quick safety questions" in speech(first)
+    assert "Great, neck and shoulders." in speech(talk.pass_screen())
+    talk.say("no")  # no neck warning signs
+    talk.say("no")  # no tips
     talk.say("ready")
     talk.say("stop")
     again = talk.launch()
@@ -188,7 +198,7 @@ def test_one_shot_start_and_a_returning_user(talk: Conversation) -> None:
 
 def test_pause_resume_pain_and_stop(talk: Conversation) -> None:
     talk.launch()
-    talk.say("no")
+    talk.pass_screen()
     talk.say("lower back")
     talk.say("no")
     talk.say("ready")
@@ -203,7 +213,7 @@ def test_pause_resume_pain_and_stop(talk: Conversation) -> None:
 
 def test_slot_resolution_match_and_no_match(talk: Conversation) -> None:
     talk.launch()
-    talk.say("no")
+    talk.pass_screen()
     unknown = talk.intent("ChooseAreaIntent", area="elbow")
     assert "Sorry, I didn't catch that." in speech(unknown)
     matched = talk.intent("ChooseAreaIntent", area="upper back")
@@ -214,9 +224,10 @@ def test_session_end_with_an_error_saves_what_was_done(
     talk: Conversation, database_url: str
 ) -> None:
     talk.launch()
-    talk.say("no")
+    talk.pass_screen()
     talk.say("neck")
-    talk.say("no")
+    talk.say("no")  # no neck warning signs
+    talk.say("no")  # no tips
     talk.say("ready")
     error = {"type": "INVALID_RESPONSE", "message": "test"}
     ended = talk.send(lambda s: talk.factory.session_ended(s, "ERROR", error))
@@ -229,7 +240,7 @@ def test_session_end_with_an_error_saves_what_was_done(
 
 def test_delete_my_data(talk: Conversation, database_url: str) -> None:
     talk.launch()
-    talk.say("no")
+    talk.pass_screen()
     talk.say("delete my data")
     assert "Done. I've deleted your saved progress." in speech(talk.say("yes"))
     store = ProfileStore.open(database_url)
@@ -239,10 +250,11 @@ def test_delete_my_data(talk: Conversation, database_url: str) -> None:
 
 def test_longest_settings_stay_within_limits(talk: Conversation) -> None:
     talk.launch()
-    talk.say("no")
+    talk.pass_screen()
     talk.say("hold for 60 seconds")
     talk.say("do 10 repetitions")
     talk.say("both")
+    talk.say("no")  # no neck warning signs
     talk.say("yes")
     for _ in range(60):  # every answer is checked against the limits by check_envelope
         body = talk.say("ready")
