@@ -1,9 +1,10 @@
 """Golden transcripts: what the engine and the skill answered, recorded before a refactor.
 
 `python -m tests.golden.transcripts` (from the repository root) records them again; the tests in
-this folder replay them and require byte-identical results. Recorded from the engine as it was
-before it became an explicit state machine, they pin its behaviour through that change: the
-conversation is the same whatever the code inside looks like. Re-record only for an intended
+this folder replay them and require byte-identical results. First recorded from the engine as it
+was before it became an explicit state machine, they pinned its behaviour through that change (the
+conversation is the same whatever the code inside looks like); re-recorded for issue 13's safety
+flow, they pin that one. Re-record only for an intended
 change of behaviour, and review the diff of what people hear.
 """
 
@@ -16,13 +17,14 @@ import random
 import sys
 import tempfile
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from shared.effects import apply_effects
 from shared.engine import Context, handle, session_record
-from shared.events import AREAS, Event, EventKind
+from shared.events import AREAS, Event, EventKind, Feeling
 from shared.profile import Profile, SessionRecord
 
 HERE = Path(__file__).resolve().parent
@@ -30,13 +32,13 @@ ENGINE_FILE = HERE / "engine_sequences.jsonl.gz"
 DIALOG_FILE = HERE / "dialog_responses.json"
 DIALOG_DIR = HERE.parent / "dialogs"
 SEQUENCES = 300
-EVENTS_PER_SEQUENCE = 24
+EVENTS_PER_SEQUENCE = 32
 SEED = 20261201
 
 # Common answers come up more often than rare commands, so sequences reach deep into routines.
 _WEIGHTED_KINDS: tuple[tuple[EventKind, int], ...] = (
     (EventKind.YES, 8),
-    (EventKind.NO, 5),
+    (EventKind.NO, 7),
     (EventKind.CONTINUE, 10),
     (EventKind.NEXT, 3),
     (EventKind.CHOOSE_AREA, 3),
@@ -54,6 +56,7 @@ _WEIGHTED_KINDS: tuple[tuple[EventKind, int], ...] = (
     (EventKind.HISTORY, 1),
     (EventKind.DELETE_DATA, 1),
     (EventKind.START_OVER, 1),
+    (EventKind.FEELING, 1),
     (EventKind.UNKNOWN, 2),
 )
 _AREA_CHOICES = (*AREAS, None, "knees")
@@ -105,6 +108,9 @@ def _profile(rng: random.Random, today: date) -> Profile | None:
         )
         for d in sorted(rng.sample(range(0, 9), rng.randrange(0, 5)))
     )
+    if sessions and rng.random() < 0.3:  # last time hurt: the launch asks about it
+        last = sessions[-1]
+        sessions = (*sessions[:-1], replace(last, pain_reports=2, pain_stretch="knee_to_chest"))
     screened = today - timedelta(days=rng.choice((0, 5, 29, 31, 90))) if choice > 1 else None
     hold = rng.choice((None, 15, 25, 99)) if choice == 4 else None
     reps = rng.choice((None, 3, 7, 0)) if choice == 4 else None
@@ -114,8 +120,10 @@ def _profile(rng: random.Random, today: date) -> Profile | None:
 def _event(rng: random.Random) -> Event:
     kinds, weights = zip(*_WEIGHTED_KINDS, strict=True)
     kind = rng.choices(kinds, weights)[0]
-    if kind in (EventKind.CHOOSE_AREA, EventKind.START):
+    if kind in (EventKind.CHOOSE_AREA, EventKind.START, EventKind.PAIN):
         return Event(kind, area=rng.choice(_AREA_CHOICES))
+    if kind is EventKind.FEELING:
+        return Event(kind, feeling=rng.choice(list(Feeling)))
     if kind in (EventKind.SET_HOLD, EventKind.SET_REPS):
         return Event(kind, value=rng.choice((None, 0, 5, 10, 20, 30, 61)))
     if kind is EventKind.UNKNOWN:
