@@ -110,7 +110,7 @@ def test_only_the_turns_that_use_the_profile_read_the_database(
     monkeypatch.setattr(adapter.store, "snapshot", lambda *a: reads.append(1) or read(*a))
     factory, session = RequestFactory(), Session()
     reads_per_turn, ended = [], False
-    for words in ["@launch", "no", "neck", "no", *["ready"] * 10]:
+    for words in ["@launch", "no", "no", "neck", "no", "no", *["ready"] * 10]:
         launch = words == "@launch"
         request = factory.launch(session) if launch else factory.utterance(session, words)
         before = len(reads)
@@ -124,8 +124,14 @@ def test_only_the_turns_that_use_the_profile_read_the_database(
     assert ended, reads_per_turn  # the routine finished...
     assert adapter.store.store is not None
     assert adapter.store.store.count_sessions(user_key(USER_ID)) == 1  # ...and was recorded
-    assert reads_per_turn[:3] == [("@launch", 1), ("no", 1), ("neck", 1)]
-    assert len(reads_per_turn) > 5 and all(n == 0 for _words, n in reads_per_turn[3:])
+    assert reads_per_turn[:5] == [
+        ("@launch", 1),  # welcome, and the saved pacing
+        ("no", 0),  # no emergency signs: the urgent question
+        ("no", 1),  # no urgent signs: a usual area is offered, if there is one
+        ("neck", 0),  # the neck part of the screen
+        ("no", 1),  # no neck signs: tips are offered to new users only
+    ]
+    assert len(reads_per_turn) > 7 and all(n == 0 for _words, n in reads_per_turn[5:])
 
 
 def test_a_turn_still_answers_while_the_database_is_down(caplog: pytest.LogCaptureFixture) -> None:
