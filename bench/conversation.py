@@ -9,7 +9,21 @@ from typing import Any
 from skill.dialogs.requests import RequestFactory, Session
 
 # What a user says through a whole neck routine, turn by turn.
-NECK_ROUTINE = ["no", "neck", "no", "ready", "@fallback", "ready", "yes", "continue"]
+# (Two parts of the safety screen, the area, its neck part, the tips, the first stretch, an answer
+# not understood at its check-in, the second stretch's two sides, and on to the end.)
+NECK_ROUTINE = [
+    "no",
+    "no",
+    "neck",
+    "no",
+    "no",
+    "ready",
+    "@fallback",
+    "fine",
+    "ready",
+    "yes",
+    "continue",
+]
 
 
 def conversation_requests(

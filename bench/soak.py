@@ -24,19 +24,30 @@ from skill.dialogs.requests import RequestFactory, Session
 from skill.persistence import user_key
 
 # Each script is what one user says in one session; "records" says whether it saves a session.
+# The safety screen and the question about last time's pain come up when the user's history calls
+# for them, so the simulated user answers those as they come ("no" warning signs; the pain is
+# better), and then says the script; "warning sign" answers the screen itself.
 SCRIPTS: dict[str, tuple[list[str], bool]] = {
     "neck, start to finish": (
-        ["no", "neck", "no", "ready", "continue", "ready", "yes", "continue"],
+        ["neck", "no", "ready", "continue", "ready", "yes", "continue"],
         True,
     ),
     "lower back, pause and resume": (
-        ["no", "lower back", "no", "ready", "pause", "resume", "continue", "stop"],
+        ["lower back", "no", "ready", "pause", "resume", "continue", "stop"],
         True,
     ),
-    "one stretch, then stop": (["no", "both", "yes", "ready", "stop"], True),
-    "pain twice": (["no", "neck", "no", "ready", "it hurts", "yes", "it hurts"], True),
+    "one stretch, then stop": (["both", "yes", "ready", "stop"], True),
+    "pain twice": (["neck", "no", "ready", "it hurts", "yes", "it hurts"], True),
     "warning sign": (["yes"], False),
     "help and leave": (["help", "no", "help", "cancel"], False),
+}
+ANSWERS_SCREEN_ITSELF = {"warning sign"}
+# Questions the simulated user answers whenever they are asked (by the engine's phase).
+STANDING_ANSWERS = {
+    "screen": "no",
+    "screen_urgent": "no",
+    "screen_neck": "no",
+    "pain_memory": "yes",
 }
 
 
@@ -48,11 +59,14 @@ class SoakResult:
     failures: int = 0
 
 
-async def _conversation(port: int, user: str, script: list[str], result: SoakResult) -> None:
+async def _conversation(
+    port: int, user: str, script: list[str], result: SoakResult, *, standing: bool = True
+) -> None:
     factory = RequestFactory(user_id=user)
     session = Session()
-    for said in ["", *script]:  # "" opens the session
-        request = factory.launch(session) if not said else factory.utterance(session, said)
+    words = iter(script)
+    request = factory.launch(session)
+    while True:
         status, body = await post(port, "/alexa", json.dumps(request).encode())
         result.statuses[status] += 1
         if status != 200:
@@ -60,8 +74,16 @@ async def _conversation(port: int, user: str, script: list[str], result: SoakRes
         answer = json.loads(body)
         ended = bool(answer.get("response", {}).get("shouldEndSession"))
         session.after(answer, ended)
-        if ended:
+        said = _standing_answer(answer) if standing else None
+        said = said or next(words, None)
+        if ended or said is None:
             return
+        request = factory.utterance(session, said)
+
+
+def _standing_answer(answer: dict[str, Any]) -> str | None:
+    phase = (answer.get("sessionAttributes") or {}).get("engine", {}).get("phase")
+    return STANDING_ANSWERS.get(phase) if isinstance(phase, str) else None
 
 
 async def _user(port: int, number: int, deadline: float, result: SoakResult, seed: int) -> None:
@@ -71,7 +93,8 @@ async def _user(port: int, number: int, deadline: float, result: SoakResult, see
         name = chooser.choice(list(SCRIPTS))
         script, records = SCRIPTS[name]
         try:
-            await _conversation(port, user, script, result)
+            standing = name not in ANSWERS_SCREEN_ITSELF
+            await _conversation(port, user, script, result, standing=standing)
         except (TimeoutError, OSError, ValueError):
             result.failures += 1
             continue
