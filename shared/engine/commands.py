@@ -71,8 +71,7 @@ def start(t: Turn, event: Event) -> None:
             t.say("screen.first")
         t.ask_current()
     elif not t.st.screened:  # last time's pain is asked about first; the area is kept
-        if event.area and event.area in (t.st.blocked_area, "both") and t.st.blocked_area:
-            t.say("blocked.area", area=t.area_name(t.st.blocked_area))
+        if event.area and flow.touches_blocked_area(t, event.area):
             t.update(pending_area=None)
         t.ask_current()
     elif event.area:

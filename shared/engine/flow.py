@@ -96,15 +96,22 @@ def after_screen(t: Turn) -> None:
         t.ask_current()
 
 
-def choose_area(t: Turn, area: str) -> None:
+def touches_blocked_area(t: Turn, area: str) -> bool:
+    """Whether `area` includes the one left out today; if so, the user is told."""
     blocked = t.st.blocked_area
-    if blocked is not None and area in (blocked, "both"):
-        other = OTHER_AREA.get(blocked)
-        t.say("blocked.area", area=t.area_name(blocked))
-        if other is None or area == blocked:
+    if blocked is None or area not in (blocked, "both"):
+        return False
+    t.say("blocked.area", area=t.area_name(blocked))
+    return True
+
+
+def choose_area(t: Turn, area: str) -> None:
+    if touches_blocked_area(t, area):
+        other = OTHER_AREA.get(t.st.blocked_area or "both")
+        if other is None or area == t.st.blocked_area:
             t.ask_current()
             return
-        area = other
+        area = other  # "both" with one left out: the other one
     t.update(area=area, pending_area=None, exercise=0, side=0, rep=0, chunk_start=None)
     routine = t.routine
     total = routine_seconds(routine, t.pacing)
