@@ -181,26 +181,3 @@ def test_effects_codec_round_trip_and_errors() -> None:
         effects_from_json([{"type": "explode"}])
     with pytest.raises(ValueError, match="malformed effect"):
         effects_from_json([{"type": "save_preferences"}])
-
-
-def test_workers_opening_a_new_database_together_all_succeed(database_url: str) -> None:
-    """Several gunicorn workers start at once and race to create the schema."""
-    stores: list[ProfileStore] = []
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(8)
-
-    def open_store() -> None:
-        barrier.wait()
-        try:
-            stores.append(ProfileStore.open(database_url))
-        except BaseException as error:  # reported below, in the test's thread
-            errors.append(error)
-
-    threads = [threading.Thread(target=open_store) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    for store in stores:
-        store.close()
-    assert errors == [] and len(stores) == 8
