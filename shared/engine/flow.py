@@ -326,7 +326,7 @@ def symptom(t: Turn, feeling: Feeling) -> None:
     """Numbness, tingling, shooting pain, weakness or dizziness: stop at once, see a clinician."""
     exercise = t.exercise if t.st.phase.in_exercise else None
     if exercise is not None:
-        t.update(feelings=(*t.st.feelings, (exercise.id, feeling.value)))
+        record_feeling(t, feeling)
     t.say("symptom.stop")
     neck_work = t.st.area in ("neck", "both") or (exercise is not None and exercise.area == "neck")
     if feeling is Feeling.SHOOTING and neck_work:
