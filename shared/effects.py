@@ -17,6 +17,7 @@ from shared.reply import (
     Effect,
     MarkScreened,
     RecordSession,
+    SaveCueLevel,
     SavePreferences,
 )
 
@@ -32,6 +33,8 @@ def apply_effects(
             profile = base.with_session(effect.record)
         elif isinstance(effect, SavePreferences):
             profile = replace(base, hold_seconds=effect.hold_seconds, reps=effect.reps)
+        elif isinstance(effect, SaveCueLevel):
+            profile = replace(base, cue_level=effect.cue_level)
         elif isinstance(effect, MarkScreened):
             profile = replace(base, screened_on=today)
         elif isinstance(effect, ClearScreening):

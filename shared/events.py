@@ -19,8 +19,13 @@ class EventKind(StrEnum):
     YES = "yes"
     NO = "no"
     CONTINUE = "continue"  # "ready", "go on", or a front end that finished playing a set
-    NEXT = "next"  # skip the current stretch or question
-    REPEAT = "repeat"
+    NEXT = "next"  # go on: between the parts of a set, the same stretch; elsewhere, move on
+    SKIP = "skip"  # "skip", "skip this stretch", "next stretch": leave the current stretch out
+    REPEAT = "repeat"  # "say that again": what was just asked, never a timed set
+    REDO = "redo"  # "do it again", "one more time": the last part of a set, again
+    EXPLAIN = "explain"  # "explain", "how do I do this": the current stretch in full
+    TIPS = "tips"  # "give me some tips": the preparation and safety tips, at any time
+    SET_CUES = "set_cues"  # "fewer cues", "more cues", "normal cues" (`cue_level`)
     PAUSE = "pause"
     RESUME = "resume"
     HELP = "help"
@@ -51,6 +56,17 @@ class Feeling(StrEnum):
     DIZZY = "dizzy"
 
 
+class CueLevel(StrEnum):
+    """How much the coach says during a hold: the ids of the models' CueLevelType slot.
+
+    fewer: start and release only; normal: also halfway, a short countdown and, on the first
+    repetition, a form cue; more: also a form cue on every repetition and "five more seconds"."""
+
+    FEWER = "fewer"
+    NORMAL = "normal"
+    MORE = "more"
+
+
 STOP_FEELINGS = frozenset(
     {Feeling.NUMB, Feeling.TINGLING, Feeling.SHOOTING, Feeling.WEAK, Feeling.DIZZY}
 )
@@ -62,11 +78,12 @@ AREAS: tuple[str, ...] = ("neck", "lower_back", "both")
 @dataclass(frozen=True, slots=True)
 class Event:
     """One user input. `area` goes with START/CHOOSE_AREA/PAIN, `value` with SET_HOLD/SET_REPS,
-    `feeling` with FEELING, `text` carries what was not understood (UNKNOWN) for logs and
-    replies."""
+    `feeling` with FEELING, `cue_level` with SET_CUES, `text` carries what was not understood
+    (UNKNOWN) for logs and replies."""
 
     kind: EventKind
     area: str | None = None
     value: int | None = None
     text: str | None = None
     feeling: Feeling | None = None
+    cue_level: CueLevel | None = None

@@ -11,6 +11,8 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
+from shared.events import CueLevel
+
 RESCREEN_AFTER = timedelta(days=30)
 STOPPED_FOR_PAIN = "pain"  # a second pain report ended the session
 STOPPED_FOR_SYMPTOM = "symptom"  # numbness, tingling, shooting pain, weakness or dizziness
@@ -70,6 +72,7 @@ class Profile:
     hold_seconds: int | None = None
     reps: int | None = None
     screened_on: date | None = None
+    cue_level: CueLevel | None = None  # None: never chosen (the engine's default applies)
 
     @property
     def is_returning(self) -> bool:
@@ -116,6 +119,7 @@ class Profile:
             "hold_seconds": self.hold_seconds,
             "reps": self.reps,
             "screened_on": self.screened_on.isoformat() if self.screened_on else None,
+            "cue_level": self.cue_level.value if self.cue_level else None,
         }
 
     @classmethod
@@ -127,6 +131,7 @@ class Profile:
             hold_seconds=_whole_number(data.get("hold_seconds")),
             reps=_whole_number(data.get("reps")),
             screened_on=date.fromisoformat(screened) if screened else None,
+            cue_level=_cue_level(data.get("cue_level")),
         )
 
 
@@ -134,6 +139,14 @@ def _whole_number(value: Any) -> int | None:
     """A stored number as an int: DynamoDB hands numbers back as Decimal, which would leak into
     the conversation state (and its JSON) through the user's saved pacing."""
     return None if value is None else int(value)
+
+
+def _cue_level(value: Any) -> CueLevel | None:
+    """A stored cue level; one this version does not know reads as never chosen."""
+    try:
+        return CueLevel(value)
+    except ValueError:
+        return None
 
 
 def _text_or_none(value: Any) -> str | None:

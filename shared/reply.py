@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from shared.events import CueLevel
 from shared.exercise_catalog import Side
 from shared.profile import SessionRecord
 
@@ -96,6 +97,13 @@ class SavePreferences:
 
 
 @dataclass(frozen=True, slots=True)
+class SaveCueLevel:
+    """How much the coach says during holds ("fewer cues", "more cues"), kept for next time."""
+
+    cue_level: CueLevel
+
+
+@dataclass(frozen=True, slots=True)
 class MarkScreened:
     """The user answered the safety screen with no warning signs."""
 
@@ -111,7 +119,9 @@ class DeleteProfile:
     """The user asked for all saved progress to be deleted."""
 
 
-Effect = RecordSession | SavePreferences | MarkScreened | ClearScreening | DeleteProfile
+Effect = (
+    RecordSession | SavePreferences | SaveCueLevel | MarkScreened | ClearScreening | DeleteProfile
+)
 
 
 @dataclass(frozen=True, slots=True)

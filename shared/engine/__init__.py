@@ -14,7 +14,6 @@ from shared.engine.context import Context
 from shared.engine.core import handle, session_record
 from shared.engine.phase import Phase
 from shared.engine.state import STATE_VERSION, State
-from shared.routine import routine_seconds
 
 __all__ = [
     "STATE_VERSION",
@@ -22,6 +21,5 @@ __all__ = [
     "Phase",
     "State",
     "handle",
-    "routine_seconds",
     "session_record",
 ]

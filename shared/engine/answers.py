@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from shared.engine import flow
+from shared.engine import flow, sets
 from shared.engine.phase import Phase
 from shared.engine.turn import Turn
 from shared.events import Event
@@ -103,13 +103,17 @@ def hear_tips(t: Turn, _event: Event) -> None:
     flow.tips(t)
 
 
+def hear_safety_tips(t: Turn, _event: Event) -> None:
+    flow.safety_tips(t)
+
+
 def skip_tips(t: Turn, _event: Event) -> None:
     t.say("tips.skipped")
     flow.intro(t)
 
 
 def play_on(t: Turn, _event: Event) -> None:
-    flow.play_chunk(t)
+    sets.play_chunk(t)
 
 
 def skip_stretch(t: Turn, _event: Event) -> None:
@@ -171,9 +175,11 @@ def _back_from_delete(t: Turn, key: str) -> None:
 
 
 def resume(t: Turn, _event: Event) -> None:
+    """Back where the pause was; a set's part the pause may have cut short starts again."""
     t.update(phase=t.st.paused_phase or Phase.AREA, paused_phase=None)
-    t.say("pause.resumed")
     if t.st.phase is Phase.HOLDING:
-        flow.play_chunk(t)
+        t.say("pause.resumed_part" if t.st.rewound else "pause.resumed")
+        sets.play_chunk(t)
     else:
+        t.say("pause.resumed")
         t.ask_current()

@@ -10,19 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
-from shared.engine import answers, flow
+from shared.engine import answers, estimate, flow, sets
 from shared.engine.answers import Answer
 from shared.engine.phase import Phase
 from shared.engine.turn import Turn
 from shared.events import AREAS, STOP_FEELINGS, Event, EventKind, Feeling
-from shared.reply import SavePreferences
-from shared.routine import (
-    HOLD_LIMITS,
-    INTRO_SECONDS,
-    REPS_LIMITS,
-    exercise_seconds,
-    routine_seconds,
-)
+from shared.reply import SaveCueLevel, SavePreferences
+from shared.routine import HOLD_LIMITS, REPS_LIMITS
 
 K = EventKind
 
@@ -96,19 +90,57 @@ def choose_area(t: Turn, event: Event) -> None:
 
 
 def repeat(t: Turn, _event: Event) -> None:
-    """The explanation again before a set; the part of the set just played after it."""
-    st = t.st
-    if st.phase is Phase.INTRO:
+    """ "Say that again": what was just asked (the stretch's introduction before a set), never a
+    timed set: that is "do it again"."""
+    if t.st.phase is Phase.INTRO:
         flow.intro(t)
-    elif st.phase in (Phase.HOLDING, Phase.CHECKIN) and st.chunk_start is not None:
-        exercise = t.exercise  # a set that just finished the stretch is done again
-        if st.phase is Phase.CHECKIN and exercise is not None:
-            t.update(stretches_done=tuple(i for i in st.stretches_done if i != exercise.id))
-        side, rep = st.chunk_start
-        t.update(side=side, rep=rep)
-        flow.play_chunk(t)
     else:
         t.ask_current()
+
+
+def redo(t: Turn, _event: Event) -> None:
+    """ "Do it again", "one more time": the part of the set just played, from its start."""
+    if t.st.phase in (Phase.HOLDING, Phase.CHECKIN) and t.st.chunk_start is not None:
+        sets.rewind_part(t)
+        sets.play_chunk(t)
+    else:
+        t.say("redo.nothing")
+        t.ask_current()
+
+
+def skip_elsewhere(t: Turn, event: Event) -> None:
+    """ "Skip" where no stretch is under way: what "next" does at this question."""
+    answer = t.spec.answers.get(K.NEXT)
+    if answer is None or answer(t, replace(event, kind=K.NEXT)) is False:
+        t.ask_current()
+
+
+def explain(t: Turn, _event: Event) -> None:
+    """ "How do I do this?": the current stretch in full, then the question again."""
+    exercise = t.exercise if t.st.phase.in_exercise or t.st.phase is Phase.AFTER_PAIN else None
+    if exercise is None:
+        t.say("explain.none")
+    else:
+        flow.explain(t, exercise)
+    t.ask_current()
+
+
+def tips(t: Turn, _event: Event) -> None:
+    """The preparation and safety tips, whenever asked for."""
+    flow.say_tips(t, (*t.catalog.preparation, *t.catalog.safety))
+    t.ask_current()
+
+
+def set_cues(t: Turn, event: Event) -> None:
+    """ "Fewer cues", "more cues": how much is said during holds, from the next hold on."""
+    level = event.cue_level
+    if level is None:
+        t.say("cues.which")
+    else:
+        t.update(cues=level.value)
+        t.say(f"cues.{level.value}")
+        t.effects.append(SaveCueLevel(level))
+    t.ask_current()
 
 
 def pause(t: Turn, _event: Event) -> None:
@@ -145,27 +177,13 @@ def set_pacing(t: Turn, event: Event) -> None:
 
 
 def duration(t: Turn, _event: Event) -> None:
+    """How long each routine takes, or what is left of the one under way, as heard."""
     if t.st.area is None:
-        pacing = t.pacing
-        parts = {a: t.minutes(routine_seconds(t.catalog.for_area(a), pacing)) for a in AREAS}
+        parts = {a: t.minutes(estimate.routine_heard_seconds(t, a)) for a in AREAS}
         t.say("duration.choices", **parts)
     else:
-        t.say("duration.remaining", duration=t.minutes(_remaining_seconds(t)))
+        t.say("duration.remaining", duration=t.minutes(estimate.remaining_heard_seconds(t)))
     t.ask_current()
-
-
-def _remaining_seconds(t: Turn) -> int:
-    st, routine, pacing = t.st, t.routine, t.pacing
-    total = 0
-    for index in range(st.exercise, len(routine)):
-        exercise = routine[index]
-        if index == st.exercise and st.phase is Phase.HOLDING:
-            total += exercise_seconds(exercise, pacing, from_side=st.side, from_rep=st.rep)
-        elif index == st.exercise and st.phase is Phase.CHECKIN:
-            continue
-        else:
-            total += exercise_seconds(exercise, pacing) + INTRO_SECONDS
-    return total
 
 
 def history(t: Turn, _event: Event) -> None:
@@ -233,6 +251,11 @@ BEFORE_PHASE: Mapping[EventKind, Answer] = {
 
 AFTER_PHASE: Mapping[EventKind, Answer] = {
     K.REPEAT: repeat,
+    K.REDO: redo,
+    K.SKIP: skip_elsewhere,
+    K.EXPLAIN: explain,
+    K.TIPS: tips,
+    K.SET_CUES: set_cues,
     K.PAUSE: pause,
     K.RESUME: resume_when_not_paused,
     K.HELP: help_here,

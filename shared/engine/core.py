@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from shared.engine import sets
 from shared.engine.context import Context, ProfileOnFirstUse
 from shared.engine.dispatch import dispatch
 from shared.engine.phase import Phase
 from shared.engine.phases import PHASES
 from shared.engine.state import State
 from shared.engine.turn import Turn, session_record_of
-from shared.events import Event
+from shared.events import CueLevel, Event
 from shared.exercise_catalog import load_exercise_catalog
 from shared.profile import Profile, SessionRecord
 from shared.reply import Reply
@@ -48,13 +49,24 @@ def initial_state(profile: Profile | None) -> State:
     reps = profile.reps if profile and profile.reps else DEFAULT_REPS
     hold = hold if HOLD_LIMITS[0] <= hold <= HOLD_LIMITS[1] else DEFAULT_HOLD_SECONDS
     reps = reps if REPS_LIMITS[0] <= reps <= REPS_LIMITS[1] else DEFAULT_REPS
-    return State.new(hold, reps)
+    cues = profile.cue_level if profile and profile.cue_level else CueLevel.NORMAL
+    return State.new(hold, reps, cues)
 
 
-def session_record(state: StateInput, context: Context) -> SessionRecord | None:
+def session_record(
+    state: StateInput, context: Context, *, played_to_end: bool = False
+) -> SessionRecord | None:
     """What to save when a conversation is cut short (Ctrl-C, a session that timed out): None when
-    nothing was done yet or the conversation already ended (its End saved the record)."""
-    loaded = _loaded(state, len(load_exercise_catalog().exercises))
+    nothing was done yet or the conversation already ended (its End saved the record).
+
+    A part of a set sent last counts only if `played_to_end` (the front end knows its response
+    played through, as when Alexa reprompted and heard nothing)."""
+    catalog = load_exercise_catalog()
+    loaded = _loaded(state, len(catalog.exercises))
     if loaded is None or loaded.phase is Phase.DONE:
         return None
+    if loaded.part_unconfirmed and not played_to_end:
+        turn = Turn(loaded, context, catalog, ProfileOnFirstUse(context), PHASES)
+        sets.rewind_part(turn)
+        loaded = turn.st
     return session_record_of(loaded, context, completed=False)

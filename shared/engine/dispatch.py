@@ -14,12 +14,12 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from shared import messages
-from shared.engine import commands
+from shared.engine import commands, sets
 from shared.engine.answers import Answer
 from shared.engine.phase import Phase
 from shared.engine.phases import PHASES, PhaseSpec
 from shared.engine.turn import Turn
-from shared.events import AREAS, Event, EventKind
+from shared.events import AREAS, STOP_FEELINGS, Event, EventKind, Feeling
 from shared.locales import DEFAULT_LOCALE
 
 
@@ -32,11 +32,31 @@ def dispatch(t: Turn, event: Event) -> None:
         event = replace(event, area=None)  # an area we don't coach is as good as none
     if event.kind is not EventKind.UNKNOWN:
         t.update(misses=0)
+    _settle_last_part(t, event)
     for table in _precedence(t.spec):
         handler = table.get(event.kind)
         if handler is not None and handler(t, event) is not False:
             return
     commands.not_understood(t, event)
+
+
+# What may cut a response short ("Alexa, pause" in the middle of a set): the part of the set it
+# carried is rewound, not counted. Any other answer means the user heard it to the end.
+_INTERRUPTIONS = frozenset({EventKind.PAUSE, EventKind.STOP, EventKind.PAIN})
+_INTERRUPTING_FEELINGS = frozenset({*STOP_FEELINGS, Feeling.PAINFUL})
+
+
+def _settle_last_part(t: Turn, event: Event) -> None:
+    """Confirm or rewind the part of a set sent last, once the next event shows which it was."""
+    if not t.st.part_unconfirmed:
+        return
+    interrupted = event.kind in _INTERRUPTIONS or (
+        event.kind is EventKind.FEELING and event.feeling in _INTERRUPTING_FEELINGS
+    )
+    if interrupted:
+        sets.rewind_unconfirmed(t)
+    else:
+        sets.confirm_part(t)
 
 
 def _precedence(spec: PhaseSpec) -> tuple[Mapping[EventKind, Answer], ...]:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from shared.engine import estimate
 from shared.engine.phase import Phase
 from shared.engine.turn import Turn
 from shared.events import Feeling
-from shared.exercise_catalog import Exercise
+from shared.exercise_catalog import Exercise, Tip
 from shared.profile import STOPPED_FOR_PAIN, STOPPED_FOR_SYMPTOM, SessionRecord
-from shared.reply import Card, ClearScreening, Cue, Hold, MarkScreened, Rest
-from shared.routine import chunk_reps, routine_seconds, side_count
+from shared.reply import Card, ClearScreening, MarkScreened
 
 # The area that is left when one is left out today (nothing is left of "both").
 OTHER_AREA = {"neck": "lower_back", "lower_back": "neck"}
@@ -114,7 +114,7 @@ def choose_area(t: Turn, area: str) -> None:
         area = other  # "both" with one left out: the other one
     t.update(area=area, pending_area=None, exercise=0, side=0, rep=0, chunk_start=None)
     routine = t.routine
-    total = routine_seconds(routine, t.pacing)
+    total = estimate.routine_heard_seconds(t, area)
     t.say("area.chosen", area=t.area_name(area), count=len(routine), duration=t.minutes(total))
     if t.st.neck_screen_due and any(e.area == "neck" for e in routine):
         t.update(phase=Phase.SCREEN_NECK)
@@ -134,10 +134,22 @@ def start_routine(t: Turn) -> None:
 
 
 def tips(t: Turn) -> None:
+    """The first of the tips' two short turns: the whole back, clothes and space."""
     t.say_text("advice.whole_back", t.catalog.whole_back)
-    for tip in (*t.catalog.preparation, *t.catalog.safety):
-        t.say_text(f"tip.{tip.id}", tip.text)
+    say_tips(t, t.catalog.preparation)
+    t.update(phase=Phase.TIPS_MORE)
+    t.ask_current()
+
+
+def safety_tips(t: Turn) -> None:
+    """The second: how every stretch is done safely; then the first stretch."""
+    say_tips(t, t.catalog.safety)
     intro(t)
+
+
+def say_tips(t: Turn, tips: Sequence[Tip]) -> None:
+    for tip in tips:
+        t.say_text(f"tip.{tip.id}", tip.text)
 
 
 def _past_skipped(t: Turn) -> None:
@@ -152,95 +164,42 @@ def intro(t: Turn) -> None:
     if exercise is None:
         wrap_up(t)
         return
-    t.update(phase=Phase.INTRO, side=0, rep=0, chunk_start=None)
-    t.say("intro.exercise", number=t.st.exercise + 1, total=len(t.routine), name=exercise.name)
+    t.update(phase=Phase.INTRO, side=0, rep=0, chunk_start=None, part_unconfirmed=False)
+    number, total = t.st.exercise + 1, len(t.routine)
+    if done_before(t, exercise):
+        first = exercise.sides[0].label if exercise.per_side else None
+        key = "intro.short_sides" if first else "intro.short"
+        t.say(key, number=number, total=total, name=exercise.name.capitalize(), first=first)
+    else:
+        t.say("intro.exercise", number=number, total=total, name=exercise.name)
+        explain(t, exercise)
+    t.card = _card(t, exercise)
+    t.ask_current()
+
+
+def done_before(t: Turn, exercise: Exercise) -> bool:
+    """A returning user who has done this stretch before hears its one-line introduction."""
+    profile = t.profile
+    return profile is not None and any(exercise.id in s.stretches for s in profile.sessions)
+
+
+def explain(t: Turn, exercise: Exercise) -> None:
+    """A stretch's full instructions: position, steps, what to feel, sides and pacing."""
     t.say_text(f"exercise.{exercise.id}.position", exercise.position)
     for i, line in enumerate(exercise.instructions):
         t.say_text(f"exercise.{exercise.id}.instruction.{i}", line)
     t.say_text(f"exercise.{exercise.id}.feel", exercise.feel)
     if exercise.per_side:
-        first, second = exercise.sides
-        t.say("intro.sides", first=first.label, second=second.label)
+        t.say("intro.sides", first=exercise.sides[0].label)
     t.say("intro.pacing", seconds=t.st.hold, reps=t.st.reps)
-    t.card = _card(t, exercise)
-    t.ask_current()
+    if not any(step.key == "tip.no_bounce" for step in t.steps):  # not twice in one turn
+        t.say("intro.gently")
 
 
 def _card(t: Turn, exercise: Exercise) -> Card:
     lines = [exercise.position, *exercise.instructions, exercise.feel]
     lines.append(t.msg("card.pacing", seconds=t.st.hold, reps=t.st.reps))
     return Card(exercise.name.capitalize(), "\n".join(lines))
-
-
-def _cues(t: Turn, exercise: Exercise, seconds: int, rep: int) -> tuple[Cue, ...]:
-    """Cues at exact seconds: start, a form cue, halfway, five seconds left, release."""
-    start_key = "cue.start_first" if rep == 0 else "cue.start_again"
-    planned = [
-        (0, start_key, t.msg(start_key)),
-        (max(2, seconds // 4), "cue.form", exercise.cues[rep % len(exercise.cues)]),
-        (seconds // 2, "cue.halfway", t.msg("cue.halfway")),
-        (seconds - 5, "cue.five_left", t.msg("cue.five_left")),
-        (seconds, "cue.release", exercise.release),
-    ]
-    cues: dict[int, Cue] = {}
-    for at, key, text in planned:
-        cues[at] = Cue(at, key, text)  # a later cue at the same second wins over an earlier one
-    return tuple(cues[at] for at in sorted(cues))
-
-
-def play_chunk(t: Turn) -> None:
-    """Emit the next repetitions of the current side and move the position past them."""
-    exercise = t.exercise
-    if exercise is None:
-        wrap_up(t)
-        return
-    if t.st.rep >= t.st.reps:  # repetitions were lowered mid-set
-        finish_side(t)
-        return
-    t.update(phase=Phase.HOLDING, chunk_start=(t.st.side, t.st.rep))
-    side = exercise.sides[t.st.side] if exercise.per_side else None
-    if t.st.rep == 0 and side is not None:
-        if t.st.side > 0:
-            switch = t.msg("rest.switch", side=side.label)
-            t.steps.append(Rest(t.pacing.switch_seconds, "switch_sides", "rest.switch", switch))
-        t.say_text(f"exercise.{exercise.id}.side.{side.id}", side.instruction)
-    pacing = t.pacing
-    for rep in chunk_reps(t.st.rep, pacing, t.ctx.max_chunk_seconds):
-        cues = _cues(t, exercise, pacing.hold_seconds, rep)
-        t.steps.append(
-            Hold(
-                exercise.id,
-                exercise.name,
-                pacing.hold_seconds,
-                rep + 1,
-                pacing.reps,
-                side.id if side else None,
-                side.label if side else None,
-                cues,
-            )
-        )
-        if rep < pacing.reps - 1:
-            rest = t.msg("rest.between")
-            t.steps.append(Rest(pacing.rest_seconds, "between_reps", "rest.between", rest))
-        t.update(rep=rep + 1)
-    if t.st.rep >= t.st.reps:
-        finish_side(t)
-    else:
-        t.ask_current()
-
-
-def finish_side(t: Turn) -> None:
-    exercise = t.exercise
-    assert exercise is not None
-    if t.st.side + 1 < side_count(exercise):
-        t.update(side=t.st.side + 1, rep=0, phase=Phase.HOLDING)
-        t.ask_current()
-        return
-    if exercise.id not in t.st.stretches_done:
-        t.update(stretches_done=(*t.st.stretches_done, exercise.id))
-    t.update(phase=Phase.CHECKIN, checkin_asked_again=False)
-    t.say("hold.exercise_done", name=exercise.name)
-    t.ask_current()
 
 
 def skip_stretch(t: Turn) -> None:

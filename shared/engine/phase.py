@@ -17,6 +17,7 @@ class Phase(StrEnum):
     OFFER_USUAL = "offer_usual"  # a returning user is offered their usual routine
     AREA = "area"  # where to focus
     TIPS = "tips"  # a new user is offered the preparation and safety tips
+    TIPS_MORE = "tips_more"  # the preparation tips were said; the safety tips are offered
     INTRO = "intro"  # a stretch has been explained; waiting for "ready"
     HOLDING = "holding"  # between the parts of a stretch's sets
     CHECKIN = "checkin"  # "how did that feel?"

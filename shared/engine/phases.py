@@ -36,12 +36,13 @@ def _each(kinds: tuple[EventKind, ...], answer: Answer) -> dict[EventKind, Answe
     return dict.fromkeys(kinds, answer)
 
 
-def _stretching(take_time_key: str) -> dict[EventKind, Answer]:
-    """Before a set (intro) and between its parts (holding): go on, take time, or skip."""
+def _stretching(take_time_key: str, go_on: tuple[EventKind, ...]) -> dict[EventKind, Answer]:
+    """Before a set (intro) and between its parts (holding): go on, take time, or skip. Only
+    "skip" leaves a set under way: between its parts, "next" means the next part."""
     return {
-        **_each((K.YES, K.CONTINUE, K.RESUME), answers.play_on),
+        **_each(go_on, answers.play_on),
         K.NO: answers.asking(take_time_key),
-        K.NEXT: answers.skip_stretch,
+        **_each(tuple({K.NEXT, K.SKIP} - set(go_on)), answers.skip_stretch),
     }
 
 
@@ -121,22 +122,30 @@ PHASES: Mapping[Phase, PhaseSpec] = {
         help_key="help.tips",
         answers={K.YES: answers.hear_tips, **_each((K.NO, K.NEXT, K.CONTINUE), answers.skip_tips)},
     ),
+    Phase.TIPS_MORE: PhaseSpec(
+        ask=question("tips.more_question", "tips.more_reprompt"),
+        help_key="help.tips_more",
+        answers={
+            K.YES: answers.hear_safety_tips,
+            **_each((K.NO, K.NEXT, K.CONTINUE), answers.skip_tips),
+        },
+    ),
     Phase.INTRO: PhaseSpec(
         ask=question("intro.ready", "intro.ready_reprompt"),
         help_key="help.intro",
-        answers=_stretching("intro.take_time"),
+        answers=_stretching("intro.take_time", (K.YES, K.CONTINUE, K.RESUME)),
     ),
     Phase.HOLDING: PhaseSpec(
         ask=questions.go_on,
         help_key="help.holding",
-        answers=_stretching("holding.take_time"),
+        answers=_stretching("holding.take_time", (K.YES, K.CONTINUE, K.RESUME, K.NEXT)),
     ),
     Phase.CHECKIN: PhaseSpec(
         ask=question("checkin.question", "checkin.reprompt"),
         help_key="help.checkin",
         answers={
             K.FEELING: answers.checkin_feeling,
-            **_each((K.CONTINUE, K.NEXT, K.RESUME), answers.checkin_move_on),
+            **_each((K.CONTINUE, K.NEXT, K.SKIP, K.RESUME), answers.checkin_move_on),
             **_each((K.YES, K.NO, K.UNKNOWN), answers.checkin_unclear),
         },
     ),
@@ -144,7 +153,7 @@ PHASES: Mapping[Phase, PhaseSpec] = {
         ask=questions.next_after_pain,
         help_key="help.after_pain",
         answers={
-            **_each((K.YES, K.CONTINUE, K.NEXT, K.RESUME), answers.next_after_pain),
+            **_each((K.YES, K.CONTINUE, K.NEXT, K.SKIP, K.RESUME), answers.next_after_pain),
             K.NO: answers.finish_after_pain,
         },
     ),

@@ -1,9 +1,9 @@
 """The conversation state: a frozen value, and its versioned JSON form.
 
 Alexa sends the state back to us in session attributes, so anything may arrive: an old version, a
-hand-edited value, garbage. `State.from_json` accepts a state this version wrote, or one of
-version 1 (open when the program was upgraded: it reads with version 2's additions at their
-defaults); anything else is reported as corrupt and the engine restarts politely.
+hand-edited value, garbage. `State.from_json` accepts a state this version wrote, or one of an
+earlier version (open when the program was upgraded: it reads with the later versions' additions
+at their defaults); anything else is reported as corrupt and the engine restarts politely.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from shared.engine.phase import Phase
-from shared.events import AREAS
+from shared.events import AREAS, CueLevel
 from shared.routine import HOLD_LIMITS, REPS_LIMITS
 
-STATE_VERSION = 2
+STATE_VERSION = 3
 # What version 2 added, as a version-1 state (one open when the program was upgraded) reads it.
 _ADDED_IN_2: dict[str, Any] = {
     "neck_screen_due": False,
@@ -27,10 +27,13 @@ _ADDED_IN_2: dict[str, Any] = {
     "blocked_area": None,
     "offer_area": None,
 }
+# What version 3 added (#14: cue levels, and parts of a set not yet known to have played).
+_ADDED_IN_3: dict[str, Any] = {"cues": "normal", "part_unconfirmed": False, "rewound": False}
 # Attribute names that differ from their JSON keys (the JSON keys are kept for old sessions).
 _JSON_NAMES = {"stretches_done": "done", "stretches_skipped": "skipped"}
 _INT_FIELDS = ("hold", "reps", "exercise", "side", "rep", "pains", "misses")
 _OPTIONAL_TEXT = ("area", "pending_area", "pain_stretch", "blocked_area", "offer_area")
+_CUE_LEVELS = frozenset(level.value for level in CueLevel)
 _PHASE_FIELDS = ("paused_phase", "return_phase")
 _BOOL_FIELDS = (
     "screened",
@@ -38,6 +41,8 @@ _BOOL_FIELDS = (
     "neck_screen_due",
     "memory_asked",
     "checkin_asked_again",
+    "part_unconfirmed",
+    "rewound",
 )
 
 
@@ -69,9 +74,14 @@ class State:
     pain_stretch: str | None  # the stretch being done when pain was last reported
     blocked_area: str | None  # an area left out today (pain still there, neck warning signs)
     offer_area: str | None  # the area offered instead
+    cues: str  # a CueLevel value: how much is said during holds
+    # The last part of a set was sent but nothing since shows it played to the end (Alexa does
+    # not say where a response was interrupted): an interruption now rewinds to its start.
+    part_unconfirmed: bool
+    rewound: bool  # an interruption rewound the set to the start of its last part
 
     @classmethod
-    def new(cls, hold: int, reps: int) -> State:
+    def new(cls, hold: int, reps: int, cues: CueLevel = CueLevel.NORMAL) -> State:
         """A fresh conversation with the given pacing."""
         return cls(
             phase=Phase.NEW,
@@ -98,6 +108,9 @@ class State:
             pain_stretch=None,
             blocked_area=None,
             offer_area=None,
+            cues=cues.value,
+            part_unconfirmed=False,
+            rewound=False,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -113,10 +126,12 @@ class State:
         """The state `raw` describes if it is a valid state of this version, else None."""
         if not isinstance(raw, Mapping) or not _is_int(raw.get("version")):
             return None
-        if raw["version"] not in (1, STATE_VERSION):
+        if raw["version"] not in (1, 2, STATE_VERSION):
             return None
         if raw["version"] == 1:
             raw = {**_ADDED_IN_2, **raw}
+        if raw["version"] < 3:
+            raw = {**_ADDED_IN_3, **raw}
         if not _well_typed(raw):
             return None
         state = cls(**{name: _field(raw, name) for name in _NAMES})
@@ -159,6 +174,7 @@ def _well_typed(raw: Mapping[str, Any]) -> bool:
         all(_is_names(raw[name]) for name in ("done", "skipped")),
         all(type(raw[name]) is bool for name in _BOOL_FIELDS),
         _is_pairs(raw["feelings"]),
+        isinstance(raw["cues"], str) and raw["cues"] in _CUE_LEVELS,
     )
     return all(checks)
 

@@ -13,7 +13,7 @@ from shared.engine.state import State
 from shared.exercise_catalog import Exercise, ExerciseCatalog
 from shared.profile import Profile, SessionRecord
 from shared.reply import Ask, Card, Effect, End, RecordSession, Reply, Say, Step
-from shared.routine import Pacing, minutes
+from shared.routine import Pacing
 
 if TYPE_CHECKING:
     from shared.engine.phases import PhaseSpec
@@ -81,8 +81,16 @@ class Turn:
     def plural(self, key: str, n: int) -> str:
         return self.msg(f"{key}.one" if n == 1 else f"{key}.many", n=n)
 
-    def minutes(self, seconds: int) -> str:
-        return self.plural("unit.minutes", minutes(seconds))
+    def minutes(self, seconds: float) -> str:
+        """A duration to announce, to the nearest half minute ("about 6 and a half minutes")."""
+        halves = max(1, round(seconds / 30))
+        whole, half = divmod(halves, 2)
+        if not half:
+            return self.plural("unit.minutes", whole)
+        if whole == 0:
+            return self.msg("unit.minutes.half")
+        key = "unit.minutes.one_half" if whole == 1 else "unit.minutes.many_half"
+        return self.msg(key, n=whole)
 
     def reply(self) -> Reply:
         return Reply(tuple(self.steps), self.st.to_json(), tuple(self.effects), self.card)
