@@ -1,8 +1,13 @@
-"""Engine replies as SSML: holds become chained breaks with cues between them, within limits.
+"""Engine replies as SSML: each hold lasts what the coach says as heard, within Alexa's limits.
+
+A hold of N seconds runs from the end of its start cue to the start of its release cue; the
+cues said inside it take time too, so each break is shortened by the spoken length of what
+was said since the hold began (the one speech-timing model, shared/speech_timing.py). Rests
+and side switches are exact the same way: their words are inside their seconds.
 
 Alexa allows at most 10 s per `<break>`, 240 s of breaks and audio per response and under 8000
-characters of speech; the engine already splits long sets across turns, and this module checks the
-result so a response that would be cut off or rejected never leaves the skill.
+characters of speech; the engine splits long sets across turns by their heard length, and this
+module checks the result, so a response that would be cut off or rejected never leaves the skill.
 """
 
 from __future__ import annotations
@@ -10,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from shared.reply import Ask, Card, End, Hold, Reply, Rest, Say
+from shared.reply import Ask, Card, Cue, End, Hold, Reply, Rest, Say
+from shared.speech_timing import spoken_seconds
 
 MAX_BREAK_SECONDS = 10
 MAX_TIMED_SECONDS = 240
@@ -26,16 +32,19 @@ class Speech:
     ssml: str
     reprompt_ssml: str | None
     card: Card | None
-    timed_seconds: int
+    break_seconds: float  # silence asked for with <break> tags
+    heard_seconds: float  # breaks plus speech, as the speech-timing model says it is heard
 
 
 def breaks(seconds: float) -> str:
-    """A pause of any length as a chain of `<break>` tags of at most 10 s each."""
-    whole, parts = int(seconds), []
-    while whole > 0:
-        step = min(MAX_BREAK_SECONDS, whole)
-        parts.append(f'<break time="{step}s"/>')
-        whole -= step
+    """A pause of any length, to the millisecond, as a chain of `<break>` tags of at most 10 s."""
+    left, parts = max(0, round(seconds * 1000)), []
+    while left > 0:
+        step = min(MAX_BREAK_SECONDS * 1000, left)
+        parts.append(
+            f'<break time="{step}ms"/>' if step % 1000 else f'<break time="{step // 1000}s"/>'
+        )
+        left -= step
     return "".join(parts)
 
 
@@ -43,43 +52,83 @@ def _text(text: str) -> str:
     return escape(text)
 
 
-def _hold(hold: Hold) -> str:
-    """Cues spoken at their second of the hold, with breaks filling the time between them."""
-    pieces, elapsed = [], 0
-    for cue in hold.cues:
-        pieces.append(breaks(cue.at - elapsed))
-        pieces.append(_text(cue.text))
-        elapsed = cue.at
-    pieces.append(breaks(hold.seconds - elapsed))
-    return " ".join(p for p in pieces if p)
+@dataclass
+class _Timeline:
+    """Rendered pieces with their heard length and silence, built up in order."""
+
+    pieces: list[str]
+    heard: float = 0.0
+    silence: float = 0.0
+
+    def say(self, text: str) -> float:
+        self.pieces.append(_text(text))
+        spoken = spoken_seconds(text)
+        self.heard += spoken
+        return spoken
+
+    def pause(self, seconds: float) -> None:
+        seconds = max(0.0, round(seconds, 3))
+        if seconds:
+            self.pieces.append(breaks(seconds))
+            self.heard += seconds
+            self.silence += seconds
+
+
+def _hold(line: _Timeline, hold: Hold) -> None:
+    """The start cue, then inner cues at their second of the hold with breaks filling the time
+    left between them, then the release at exactly `hold.seconds` as heard."""
+    before = [c for c in hold.cues if c.at <= 0]
+    inside = [c for c in hold.cues if 0 < c.at < hold.seconds]
+    after = [c for c in hold.cues if c.at >= hold.seconds]
+    for cue in before:
+        line.say(cue.text)
+    elapsed = 0.0
+    for cue in inside:
+        line.pause(cue.at - elapsed)
+        elapsed = max(elapsed, cue.at) + line.say(cue.text)
+    line.pause(hold.seconds - elapsed)
+    for cue in after:
+        line.say(cue.text)
+
+
+def _rest(line: _Timeline, rest: Rest) -> None:
+    """A rest or side switch of `rest.seconds` as heard, its words included."""
+    spoken = line.say(rest.text)
+    line.pause(rest.seconds - spoken)
+
+
+def inner_cues(hold: Hold) -> list[Cue]:
+    """The cues said while the hold is timed (not its start or release)."""
+    return [c for c in hold.cues if 0 < c.at < hold.seconds]
 
 
 def render(reply: Reply) -> Speech:
     """SSML for the reply's steps; the closing question's reprompt as the reprompt."""
-    pieces: list[str] = []
-    timed = 0
+    line = _Timeline([])
     for step in reply.steps:
         if isinstance(step, Hold):
-            pieces.append(_hold(step))
-            timed += step.seconds
+            _hold(line, step)
         elif isinstance(step, Rest):
-            pieces.append(f"{_text(step.text)} {breaks(step.seconds)}")
-            timed += step.seconds
+            _rest(line, step)
         elif isinstance(step, Say | Ask | End):
-            pieces.append(_text(step.text))
+            line.say(step.text)
     ask = reply.ask
     speech = Speech(
-        ssml=f"<speak>{' '.join(pieces)}</speak>",
+        ssml=f"<speak>{' '.join(line.pieces)}</speak>",
         reprompt_ssml=f"<speak>{_text(ask.reprompt)}</speak>" if ask else None,
         card=reply.card,
-        timed_seconds=timed,
+        break_seconds=round(line.silence, 3),
+        heard_seconds=round(line.heard, 3),
     )
     check_limits(speech)
     return speech
 
 
 def check_limits(speech: Speech) -> None:
-    if speech.timed_seconds > MAX_TIMED_SECONDS:
-        raise SpeechLimitError(f"{speech.timed_seconds} s of breaks is over {MAX_TIMED_SECONDS} s")
+    """Alexa's limits, measured with the speech-timing model: breaks and speech together within
+    240 s (breaks alone are what Alexa counts; speech is counted too, so a response is never cut
+    off), and the SSML under 8000 characters."""
+    if speech.heard_seconds > MAX_TIMED_SECONDS:
+        raise SpeechLimitError(f"{speech.heard_seconds:.0f} s heard is over {MAX_TIMED_SECONDS} s")
     if len(speech.ssml) >= MAX_SSML_CHARS:
         raise SpeechLimitError(f"{len(speech.ssml)} characters of SSML is over {MAX_SSML_CHARS}")
