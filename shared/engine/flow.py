@@ -114,6 +114,7 @@ def choose_area(t: Turn, area: str) -> None:
         area = other  # "both" with one left out: the other one
     t.update(area=area, pending_area=None, exercise=0, side=0, rep=0, chunk_start=None)
     routine = t.routine
+    t.update(stretches_known=_known_stretches(t, routine))
     total = estimate.routine_heard_seconds(t, area)
     t.say("area.chosen", area=t.area_name(area), count=len(routine), duration=t.minutes(total))
     if t.st.neck_screen_due and any(e.area == "neck" for e in routine):
@@ -169,7 +170,7 @@ def intro(t: Turn) -> None:
     if done_before(t, exercise):
         first = exercise.sides[0].label if exercise.per_side else None
         key = "intro.short_sides" if first else "intro.short"
-        t.say(key, number=number, total=total, name=exercise.name.capitalize(), first=first)
+        t.say(key, number=number, total=total, name=exercise.name, first=first)
     else:
         t.say("intro.exercise", number=number, total=total, name=exercise.name)
         explain(t, exercise)
@@ -179,8 +180,15 @@ def intro(t: Turn) -> None:
 
 def done_before(t: Turn, exercise: Exercise) -> bool:
     """A returning user who has done this stretch before hears its one-line introduction."""
+    return exercise.id in t.st.stretches_known
+
+
+def _known_stretches(t: Turn, routine: Sequence[Exercise]) -> tuple[str, ...]:
+    """The routine's stretches done in any past session (read when the routine is chosen, so
+    the routine itself never reads the profile)."""
     profile = t.profile
-    return profile is not None and any(exercise.id in s.stretches for s in profile.sessions)
+    done = {i for s in profile.sessions for i in s.stretches} if profile else set()
+    return tuple(e.id for e in routine if e.id in done)
 
 
 def explain(t: Turn, exercise: Exercise) -> None:

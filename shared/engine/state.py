@@ -28,7 +28,12 @@ _ADDED_IN_2: dict[str, Any] = {
     "offer_area": None,
 }
 # What version 3 added (#14: cue levels, and parts of a set not yet known to have played).
-_ADDED_IN_3: dict[str, Any] = {"cues": "normal", "part_unconfirmed": False, "rewound": False}
+_ADDED_IN_3: dict[str, Any] = {
+    "cues": "normal",
+    "part_unconfirmed": False,
+    "rewound": False,
+    "stretches_known": [],
+}
 # Attribute names that differ from their JSON keys (the JSON keys are kept for old sessions).
 _JSON_NAMES = {"stretches_done": "done", "stretches_skipped": "skipped"}
 _INT_FIELDS = ("hold", "reps", "exercise", "side", "rep", "pains", "misses")
@@ -79,6 +84,9 @@ class State:
     # not say where a response was interrupted): an interruption now rewinds to its start.
     part_unconfirmed: bool
     rewound: bool  # an interruption rewound the set to the start of its last part
+    # Stretches of the chosen routine the user has done before (read once, when it is chosen):
+    # they are introduced in one line.
+    stretches_known: tuple[str, ...]
 
     @classmethod
     def new(cls, hold: int, reps: int, cues: CueLevel = CueLevel.NORMAL) -> State:
@@ -111,6 +119,7 @@ class State:
             cues=cues.value,
             part_unconfirmed=False,
             rewound=False,
+            stretches_known=(),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -171,7 +180,7 @@ def _well_typed(raw: Mapping[str, Any]) -> bool:
         all(raw[name] is None or isinstance(raw[name], str) for name in _OPTIONAL_TEXT),
         all(raw[name] is None or _is_phase(raw[name]) for name in _PHASE_FIELDS),
         _is_position(raw["chunk_start"]),
-        all(_is_names(raw[name]) for name in ("done", "skipped")),
+        all(_is_names(raw[name]) for name in ("done", "skipped", "stretches_known")),
         all(type(raw[name]) is bool for name in _BOOL_FIELDS),
         _is_pairs(raw["feelings"]),
         isinstance(raw["cues"], str) and raw["cues"] in _CUE_LEVELS,

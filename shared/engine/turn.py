@@ -131,9 +131,9 @@ class Turn:
 def session_record_of(
     state: State, context: Context, completed: bool, stopped_for: str | None = None
 ) -> SessionRecord | None:
-    """What this conversation adds to the user's history: None until a stretch was done or pain
-    was reported in a chosen routine."""
-    if not state.area or not (state.stretches_done or state.pains):
+    """What this conversation adds to the user's history: None until a stretch was done, pain
+    was reported or a symptom stopped a chosen routine."""
+    if not state.area or not (state.stretches_done or state.pains or stopped_for):
         return None
     return SessionRecord(
         day=context.today,

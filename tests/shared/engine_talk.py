@@ -46,7 +46,10 @@ class Talk:
         self(EventKind.CHOOSE_AREA, area=area)
         if self.phase == "screen_neck":
             self(EventKind.NO)
-        return self(EventKind.YES if tips else EventKind.NO)
+        if not tips:
+            return self(EventKind.NO)
+        self(EventKind.YES)  # the tips come in two short turns
+        return self(EventKind.YES)
 
 
 def keys(reply: Reply) -> list[str]:

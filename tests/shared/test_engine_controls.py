@@ -78,36 +78,44 @@ def test_help_explains_what_can_be_said_at_this_step(phase: str) -> None:
 @pytest.mark.parametrize("phase", STEPS)
 def test_pause_then_resume_returns_to_the_same_step(phase: str) -> None:
     talk = _reach(phase)
-    before = dict(talk.state or {})
+    before, last_part = dict(talk.state or {}), talk.replies[-1]
     paused = talk(K.PAUSE)
     assert talk.phase == "paused" and paused.ask is not None and paused.ask.key == "pause.prompt"
     assert keys(talk(K.HELP))[0] == "help.paused"
     assert keys(talk(K.NEXT))[-1] == "pause.prompt"  # nothing moves while paused
     resumed = talk(K.RESUME)
-    assert keys(resumed)[0] == "pause.resumed"
-    if phase == "holding":
-        assert holds(resumed)  # resuming a set plays its next repetitions
+    if phase in ("holding", "checkin"):
+        # The pause may have cut the set short (Alexa does not say where): that part again.
+        assert keys(resumed)[0] == "pause.resumed_part"
+        assert holds(resumed) == holds(last_part)
     else:
+        assert keys(resumed)[0] == "pause.resumed"
         assert talk.phase == phase and talk.state is not None
         assert talk.state["exercise"] == before["exercise"]
 
 
 @pytest.mark.parametrize("phase", STEPS)
-def test_repeat_says_the_step_again(phase: str) -> None:
+def test_repeat_says_what_was_just_asked_never_a_timed_set(phase: str) -> None:
     talk = _reach(phase)
     last = talk.replies[-1]
     again = talk(K.REPEAT)
     assert again.ask is not None and last.ask is not None
-    assert again.ask.key == last.ask.key
-    if phase in ("intro", "holding"):  # the whole explanation or set again, without the lead-in
+    assert again.ask.key == last.ask.key and not holds(again)
+    if phase == "intro":  # the explanation again, without the lead-in
         assert again.steps == last.steps[-len(again.steps) :]
         assert len(again.steps) >= len(last.steps) - 1
+    else:
+        assert keys(again) == [last.ask.key]
 
 
 @pytest.mark.parametrize("phase", ["intro", "holding", "checkin"])
-def test_next_skips_to_the_following_stretch(phase: str) -> None:
+@pytest.mark.parametrize("kind", [K.SKIP, K.NEXT])
+def test_skip_leaves_the_stretch_and_next_goes_on_within_a_set(phase: str, kind: K) -> None:
     talk = _reach(phase)
-    reply = talk(K.NEXT)
+    reply = talk(kind)
+    if kind is K.NEXT and phase == "holding":  # "next" between the parts of a set: go on
+        assert holds(reply) and talk.state is not None and talk.state["exercise"] == 0
+        return
     assert talk.phase == "intro" and talk.state is not None and talk.state["exercise"] == 1
     skipped = phase != "checkin"
     assert ("skip.ok" in keys(reply)) is skipped
@@ -177,13 +185,13 @@ def test_pause_mid_routine_while_paused_pain_still_counts(talk: Talk) -> None:
     assert keys(reply)[0] == "pain.before_start" and talk.phase == "after_pain"
 
 
-def test_repeat_mid_set_replays_that_chunk() -> None:
+def test_do_it_again_mid_set_replays_that_part() -> None:
     talk = Talk(max_chunk_seconds=0)
     talk.to_first_intro("neck")
     first = talk(K.CONTINUE)
     second = talk(K.CONTINUE)
     assert [h.rep for h in holds(first)] == [1] and [h.rep for h in holds(second)] == [2]
-    again = talk(K.REPEAT)
+    again = talk(K.REDO)
     assert [h.rep for h in holds(again)] == [2]
     assert [h.rep for h in holds(talk(K.CONTINUE))] == [3]
 

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 from engine_talk import TODAY, Ask, End, Talk, holds, keys, timed_seconds
 
+from shared.engine.estimate import steps_heard_seconds
+from shared.events import Event, Feeling
 from shared.events import EventKind as K
-from shared.events import Feeling
-from shared.exercise_catalog import load_exercise_catalog
 from shared.profile import Profile, SessionRecord
-from shared.reply import Card, ClearScreening, MarkScreened, RecordSession, Say
-from shared.routine import Pacing, routine_seconds
+from shared.reply import Card, ClearScreening, MarkScreened, RecordSession, Reply, Say
+from shared.speech_timing import USER_REPLY_SECONDS
 
 
 def test_new_user_is_welcomed_told_it_is_not_medical_advice_and_screened(talk: Talk) -> None:
@@ -85,10 +86,25 @@ def test_tips_cover_clothes_surface_and_safety_rules(talk: Talk) -> None:
     talk.to_area_question()
     reply = talk(K.CHOOSE_AREA, area="lower_back")
     assert reply.ask is not None and reply.ask.key == "tips.question"
+    first = talk(K.YES)  # two short turns: preparing, then safety
+    assert first.ask is not None and first.ask.key == "tips.more_question"
+    assert "sneakers" in first.text() and "flat, open surface" in first.text()
     text = talk(K.YES).text()
-    for fact in ("sneakers", "flat, open surface", "never be painful", "Never bounce", "tear"):
+    for fact in ("never be painful", "Never bounce", "tear"):
         assert fact in text
     assert "20 to 30 seconds" in text and "5 to 10 times" in text
+    assert len(first.text().split()) < 60 and talk.phase == "intro"
+
+
+def test_safety_tips_can_be_declined_and_asked_for_later(talk: Talk) -> None:
+    talk.to_area_question()
+    talk(K.CHOOSE_AREA, area="lower_back")
+    talk(K.YES)
+    reply = talk(K.NO)
+    assert talk.phase == "intro" and "Never bounce" not in reply.text()
+    later = talk(K.TIPS)
+    assert "Never bounce" in later.text() and "sneakers" in later.text()
+    assert later.ask is not None and later.ask.key == "intro.ready" and talk.phase == "intro"
 
 
 def test_explanation_has_setup_instructions_feel_and_a_card(talk: Talk) -> None:
@@ -96,7 +112,7 @@ def test_explanation_has_setup_instructions_feel_and_a_card(talk: Talk) -> None:
     text = reply.text()
     assert "Lie on your back with your knees bent" in text
     assert "one leg at a time" in text
-    assert "right leg first, then your left leg" in text
+    assert "Start with your right leg." in text
     assert isinstance(reply.card, Card) and reply.card.title == "Knee to chest"
     assert "behind one knee" in reply.card.text
     assert reply.ask is not None and reply.ask.key == "intro.ready"
@@ -109,14 +125,18 @@ def test_a_set_paces_holds_rests_and_cues_exactly(talk: Talk) -> None:
     assert [h.rep for h in hold_steps] == [1, 2, 3, 4, 5]
     assert all(h.seconds == 20 and h.reps == 5 and h.side is None for h in hold_steps)
     cues = {c.key: c.at for c in hold_steps[0].cues}
-    assert cues == {
-        "cue.start_first": 0,
-        "cue.form": 5,
+    assert cues == {  # the default cues are sparse: the form cue on the first repetition only
+        "cue.start": 0,
+        "cue.form": 2,
         "cue.halfway": 10,
-        "cue.five_left": 15,
+        "cue.count.3": 17,
+        "cue.count.2": 18,
+        "cue.count.1": 19,
         "cue.release": 20,
     }
-    assert hold_steps[1].cues[0].key == "cue.start_again"
+    assert "cue.form" not in {c.key for c in hold_steps[1].cues}
+    starts = [h.cues[0].text for h in hold_steps]
+    assert [s.split(".")[0] for s in starts] == ["1 of 5", "2 of 5", "3 of 5", "4 of 5", "Last one"]
     assert keys(reply).count("rest.between") == 4
     assert timed_seconds(reply) == 5 * 20 + 4 * 5
 
@@ -153,8 +173,14 @@ def test_returning_user_gets_a_streak_greeting_and_their_usual_routine() -> None
     assert keys(reply)[0] == "welcome.streak" and "3 days in a row" in reply.text()
     assert reply.ask is not None and reply.ask.key == "usual.question"
     assert "lower back" in reply.ask.text
-    started = talk(K.YES)
-    assert "Stretch 1 of 2: knee to chest." in started.text()  # returning users skip the tips
+    started = talk(K.YES)  # returning users skip the tips, and hear one line for a known stretch
+    assert started.ask is not None and started.ask.key == "intro.ready"
+    assert "Stretch 1 of 2: knee to chest, right leg first." in started.text()
+    assert "Lie on your back" not in started.text()
+    explained = talk(K.EXPLAIN)
+    assert "Lie on your back" in explained.text() and talk.phase == "intro"
+    second = talk(K.SKIP)
+    assert "Lie on your back with your knees bent" in second.text()  # never done: in full
 
 
 def test_returning_user_is_screened_again_after_a_month() -> None:
@@ -180,21 +206,42 @@ def test_profile_preferences_set_the_pacing() -> None:
     talk = Talk(profile=Profile(hold_seconds=30, reps=3, screened_on=TODAY))
     talk(K.START, area="neck")
     reply = talk(K.NO)  # no tips
-    assert "hold for 30 seconds, 3 times" in reply.text()
+    assert "Hold for 30 seconds, 3 times" in reply.text()
     assert [h.seconds for h in holds(talk(K.CONTINUE))] == [30, 30, 30]
 
 
-def test_total_time_is_known_up_front() -> None:
-    catalog = load_exercise_catalog()
-    expected = routine_seconds(catalog.for_area("both"), Pacing())
-    assert expected == sum(
-        (2 if e.sides else 1) * (5 * 20 + 4 * 5) + (5 if e.sides else 0) + 25
-        for e in catalog.exercises
-    )
-    talk = Talk()
+def _played_through(talk: Talk, first: Reply) -> float:
+    """Heard seconds from `first` to the goodbye, answering at once as the estimate does."""
+    total, reply = 0.0, first
+    answers = {
+        "screen_neck": Event(K.NO),
+        "tips": Event(K.NO),
+        "intro": Event(K.CONTINUE),
+        "holding": Event(K.CONTINUE),
+        "checkin": Event(K.FEELING, feeling=Feeling.GOOD),
+    }
+    steps = [s for s in first.steps if s.key != "area.chosen"]
+    total += steps_heard_seconds(steps)
+    while not reply.ended:
+        total += USER_REPLY_SECONDS
+        event = answers[talk.phase]
+        reply = talk(event.kind, feeling=event.feeling)
+        total += steps_heard_seconds(reply.steps)
+    return total
+
+
+@pytest.mark.parametrize("area", ["neck", "lower_back", "both"])
+@pytest.mark.parametrize("hold", [20, 30])
+def test_the_time_announced_is_the_routine_as_heard(area: str, hold: int) -> None:
+    talk = Talk(max_chunk_seconds=200)
     talk.to_area_question()
-    reply = talk(K.CHOOSE_AREA, area="both")
-    assert f"about {(expected + 30) // 60} minutes" in reply.text()
+    talk(K.SET_HOLD, value=hold)
+    first = talk(K.CHOOSE_AREA, area=area)
+    announced = next(s.text for s in first.steps if s.key == "area.chosen")
+    heard = _played_through(talk, first)
+    halves = round(heard / 30)
+    said = f"{halves // 2} and a half minutes" if halves % 2 else f"{halves // 2} minutes"
+    assert f"about {said}" in announced, (announced, heard)
 
 
 def test_duration_before_and_during_a_routine(talk: Talk) -> None:
@@ -206,14 +253,24 @@ def test_duration_before_and_during_a_routine(talk: Talk) -> None:
     talk(K.CHOOSE_AREA, area="neck")
     talk(K.NO)  # no neck warning signs
     talk(K.NO)  # no tips
-    talk(K.CONTINUE)  # neck flexion done, 2 sides x 120 s + 5 s switch + 25 s intro remain
+    before = talk(K.DURATION)
+    talk(K.CONTINUE)  # the first stretch's set is played
     during = talk(K.DURATION)
-    assert "takes about 5 minutes" in during.text()
+    minutes_before = _announced_minutes(before.text())
+    minutes_during = _announced_minutes(during.text())
+    assert 0 < minutes_during < minutes_before
+
+
+def _announced_minutes(text: str) -> float:
+    match = re.search(r"about (\d+)( and a half)? minutes", text)
+    assert match, text
+    return int(match[1]) + (0.5 if match[2] else 0)
 
 
 def test_stop_ends_with_a_summary_and_saves_what_was_done(talk: Talk) -> None:
     talk.to_first_intro("neck")
     talk(K.CONTINUE)
+    talk(K.FEELING, feeling=Feeling.GOOD)
     reply = talk(K.STOP)
     assert reply.ended and "neck flexion" in reply.text()
     (effect,) = reply.effects

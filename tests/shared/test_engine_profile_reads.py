@@ -97,7 +97,7 @@ def test_a_routine_reads_the_profile_only_while_it_is_being_set_up() -> None:
         ("launch", 1),  # welcome back, and the saved pacing for the new conversation
         ("no", 0),  # no emergency signs: the urgent question
         ("no", 1),  # no urgent signs: offer the usual area
-        ("choose_area", 0),  # the neck part of the screen
+        ("choose_area", 1),  # the stretches done before (one-line intros), and the duration
         ("no", 1),  # no neck signs: tips are offered to new users only
         *[("continue", 0)] * 5,  # the stretches, and the record of the routine at its end
     ]

@@ -70,12 +70,24 @@ def test_symptoms_stop_at_once_at_any_step(feeling: Feeling) -> None:
     talk = Talk()
     talk.to_first_intro("neck")
     talk(K.CONTINUE)
-    reply = talk(K.FEELING, feeling=feeling)
+    talk(K.FEELING, feeling=Feeling.GOOD)  # the first stretch done and answered for
+    reply = talk(K.FEELING, feeling=feeling)  # said at the second stretch's introduction
     assert reply.ended and "checked by a doctor promptly" in reply.text()
     assert ClearScreening() in reply.effects
     record = _record(reply)
-    assert record.stopped_for == "symptom" and ("neck_flexion", feeling.value) in record.feelings
+    assert record.stopped_for == "symptom" and record.stretches == ("neck_flexion",)
+    assert ("lateral_flexion", feeling.value) in record.feelings
     assert ("symptom.neck_shock" in keys(reply)) is (feeling is Feeling.SHOOTING)
+
+
+def test_a_symptom_during_a_set_is_recorded_and_the_set_is_not_counted() -> None:
+    talk = Talk()
+    talk.to_first_intro("neck")
+    talk(K.CONTINUE)  # the set was sent; "Alexa, I feel dizzy" may have cut it short
+    reply = talk(K.FEELING, feeling=Feeling.DIZZY)
+    record = _record(reply)
+    assert reply.ended and record.stopped_for == "symptom" and record.stretches == ()
+    assert ("neck_flexion", "dizzy") in record.feelings
 
 
 def test_a_symptom_said_before_any_stretch_also_stops() -> None:

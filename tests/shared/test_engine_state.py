@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from shared.engine import Context, handle, session_record
 from shared.engine.state import STATE_VERSION, State
-from shared.events import AREAS, Event, EventKind
+from shared.events import AREAS, Event, EventKind, Feeling
 from shared.reply import Ask, End
 
 
@@ -68,10 +68,14 @@ def test_session_record_for_a_cut_short_session(talk: Talk) -> None:
     assert session_record(None, talk.context) is None
     talk.to_first_intro("neck")
     assert session_record(talk.state, talk.context) is None  # nothing done yet
-    talk(EventKind.CONTINUE)
-    record = session_record(talk.state, talk.context)
+    talk(EventKind.CONTINUE)  # the set was sent; nothing yet shows it played to the end
+    assert session_record(talk.state, talk.context) is None
+    record = session_record(talk.state, talk.context, played_to_end=True)
     assert record is not None and record.stretches == ("neck_flexion",)
     assert not record.completed and record.day == TODAY
+    talk(EventKind.FEELING, feeling=Feeling.GOOD)  # the answer shows it did
+    record = session_record(talk.state, talk.context)
+    assert record is not None and record.stretches == ("neck_flexion",)
     talk(EventKind.STOP)
     assert session_record(talk.state, talk.context) is None  # the End already saved it
 

@@ -84,7 +84,7 @@ def test_a_state_json_written_before_the_state_class_still_loads() -> None:
     assert state is not None
     assert (state.phase, state.side, state.chunk_start) == (Phase.HOLDING, 1, (0, 0))
     upgraded = state.to_json()
-    assert upgraded["version"] == 2 and {k: upgraded[k] for k in old if k != "version"} == {
+    assert upgraded["version"] == 3 and {k: upgraded[k] for k in old if k != "version"} == {
         k: v for k, v in old.items() if k != "version"
     }
     assert upgraded["memory_asked"] is True  # a session under way is past the greeting
@@ -93,3 +93,18 @@ def test_a_state_json_written_before_the_state_class_still_loads() -> None:
     talk.state = old
     reply = talk(EventKind.CONTINUE)
     assert reply.steps[0].key == "rest.switch"  # the left leg comes next, as it was
+
+
+def test_a_version_2_state_loads_with_the_default_cues() -> None:
+    talk = Talk()
+    talk.to_first_intro("lower_back")
+    assert talk.state is not None
+    old = {
+        k: v
+        for k, v in talk.state.items()
+        if k not in ("cues", "part_unconfirmed", "rewound", "stretches_known")
+    }
+    state = State.from_json({**old, "version": 2})
+    assert state is not None and state.cues == "normal" and not state.part_unconfirmed
+    assert State.from_json({**talk.state, "cues": "loud"}) is None
+    assert State.from_json({**talk.state, "cues": ["more"]}) is None
