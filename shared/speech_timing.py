@@ -52,3 +52,33 @@ def spoken_seconds(text: str) -> float:
     clauses = len(_CLAUSE_BREAK.findall(text.rstrip(",;: ")))
     pauses = sentences * SENTENCE_PAUSE_SECONDS + clauses * CLAUSE_PAUSE_SECONDS
     return words * WORD_SECONDS + pauses
+
+
+class HeardClock:
+    """Heard time, built up in order: speech and pauses. Pieces of text said one after another
+    with no pause between them are heard as one text (a sentence's pause between them counts),
+    so adding them up gives what `spoken_seconds` gives for the whole."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self._previous: str | None = None
+
+    def say(self, text: str) -> float:
+        """Add `text`; returns the seconds it added (with the pause before it, if any)."""
+        text = text.strip()
+        if not text:
+            return 0.0
+        if self._previous is None:
+            added = spoken_seconds(text)
+        else:
+            joined = f"{self._previous} {text}"
+            added = spoken_seconds(joined) - spoken_seconds(self._previous)
+        self._previous = text
+        self.seconds += added
+        return added
+
+    def pause(self, seconds: float) -> None:
+        """Silence (or something else that is not speech): the next text starts afresh."""
+        if seconds > 0:
+            self.seconds += seconds
+        self._previous = None

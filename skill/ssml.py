@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from shared.reply import Ask, Card, Cue, End, Hold, Reply, Rest, Say
-from shared.speech_timing import spoken_seconds
+from shared.speech_timing import HeardClock
 
 MAX_BREAK_SECONDS = 10
 MAX_TIMED_SECONDS = 240
@@ -52,25 +52,27 @@ def _text(text: str) -> str:
     return escape(text)
 
 
-@dataclass
 class _Timeline:
     """Rendered pieces with their heard length and silence, built up in order."""
 
-    pieces: list[str]
-    heard: float = 0.0
-    silence: float = 0.0
+    def __init__(self) -> None:
+        self.pieces: list[str] = []
+        self.clock = HeardClock()
+        self.silence = 0.0
+
+    @property
+    def heard(self) -> float:
+        return self.clock.seconds
 
     def say(self, text: str) -> float:
         self.pieces.append(_text(text))
-        spoken = spoken_seconds(text)
-        self.heard += spoken
-        return spoken
+        return self.clock.say(text)
 
     def pause(self, seconds: float) -> None:
         seconds = max(0.0, round(seconds, 3))
         if seconds:
             self.pieces.append(breaks(seconds))
-            self.heard += seconds
+            self.clock.pause(seconds)
             self.silence += seconds
 
 
@@ -104,7 +106,7 @@ def inner_cues(hold: Hold) -> list[Cue]:
 
 def render(reply: Reply) -> Speech:
     """SSML for the reply's steps; the closing question's reprompt as the reprompt."""
-    line = _Timeline([])
+    line = _Timeline()
     for step in reply.steps:
         if isinstance(step, Hold):
             _hold(line, step)

@@ -16,7 +16,7 @@ from shared.engine.state import State
 from shared.engine.turn import Turn
 from shared.events import Event, EventKind, Feeling
 from shared.reply import Ask, End, Hold, Rest, Say, Step
-from shared.speech_timing import USER_REPLY_SECONDS, spoken_seconds
+from shared.speech_timing import USER_REPLY_SECONDS, HeardClock
 
 # What the quick, willing user of the estimate answers at each question of a routine.
 _ANSWERS: dict[Phase, Event] = {
@@ -33,18 +33,24 @@ _MAX_TURNS = 500
 
 
 def steps_heard_seconds(steps: Iterable[Step]) -> float:
-    """Everything heard in these steps: speech, each hold with its start and release said (its
-    inner cues are inside the hold's time), and each rest (its words are inside its time)."""
-    total = 0.0
+    """Everything heard in these steps, as the SSML renderer lays it out: speech, each hold
+    (its start said, then exactly its seconds with the inner cues inside, then its release),
+    and each rest (its words inside its seconds)."""
+    clock = HeardClock()
     for step in steps:
         if isinstance(step, Hold):
-            said = spoken_seconds(step.cues[0].text) + spoken_seconds(step.cues[-1].text)
-            total += step.seconds + said
+            for cue in step.cues:
+                if cue.at <= 0:
+                    clock.say(cue.text)
+            clock.pause(step.seconds)
+            for cue in step.cues:
+                if cue.at >= step.seconds:
+                    clock.say(cue.text)
         elif isinstance(step, Rest):
-            total += step.seconds
+            clock.pause(step.seconds - clock.say(step.text))
         elif isinstance(step, Say | Ask | End):
-            total += spoken_seconds(step.text)
-    return total
+            clock.say(step.text)
+    return clock.seconds
 
 
 def _reply_allowance(t: Turn, steps: list[Step]) -> float:
@@ -86,11 +92,10 @@ def routine_heard_seconds(t: Turn, area: str) -> float:
         chunk_start=None,
         stretches_done=(),
         stretches_skipped=(),
-        neck_screen_due=False,
         part_unconfirmed=False,
     )
     turn = Turn(start, t.ctx, t.catalog, t.stored_profile, t.phases)
-    flow.start_routine(turn)
+    flow.neck_screen_or_routine(turn)
     opening = steps_heard_seconds(turn.steps) + _reply_allowance(turn, turn.steps)
     return opening + heard_seconds_from(t, turn.st)
 

@@ -117,7 +117,12 @@ def choose_area(t: Turn, area: str) -> None:
     t.update(stretches_known=_known_stretches(t, routine))
     total = estimate.routine_heard_seconds(t, area)
     t.say("area.chosen", area=t.area_name(area), count=len(routine), duration=t.minutes(total))
-    if t.st.neck_screen_due and any(e.area == "neck" for e in routine):
+    neck_screen_or_routine(t)
+
+
+def neck_screen_or_routine(t: Turn) -> None:
+    """The neck part of the screen comes first when it is due and the routine has neck work."""
+    if t.st.neck_screen_due and any(e.area == "neck" for e in t.routine):
         t.update(phase=Phase.SCREEN_NECK)
         t.ask_current()
         return

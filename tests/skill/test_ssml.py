@@ -10,6 +10,7 @@ from alexa_requests import read_ssml
 
 from shared.exercise_catalog import Side
 from shared.reply import Ask, Card, Cue, End, Hold, Reply, Rest, Say
+from shared.speech_timing import spoken_seconds
 from skill.ssml import (
     MAX_BREAK_SECONDS,
     MAX_SSML_CHARS,
@@ -37,20 +38,30 @@ def rest(seconds: int, text: str = "Relax and rest.") -> Rest:
 ASK = Ask("ask.ready", "Ready for your left side?", "Say ready, or next to skip.")
 
 
-def seconds_before_each_text(ssml: str) -> dict[str, int]:
-    """For each piece of text in the document, the seconds of break that precede it."""
+def heard_timeline(ssml: str) -> list[tuple[str, float, float]]:
+    """Each piece of text with when it starts and ends as heard: breaks from the SSML, speech
+    from the speech-timing model (what Alexa's voice is calibrated to)."""
     root = ET.fromstring(ssml)
-    elapsed, found = 0, {}
-    if root.text and root.text.strip():
-        found[root.text.strip()] = 0
+    now, found = 0.0, []
+
+    def speak(text: str | None) -> None:
+        nonlocal now
+        if text and text.strip():
+            length = spoken_seconds(text.strip())
+            found.append((text.strip(), now, now + length))
+            now += length
+
+    speak(root.text)
     for node in root:
         assert node.tag == "break"
         time = node.get("time", "")
-        assert time.endswith("s") and not time.endswith("ms")
-        elapsed += int(time[:-1])
-        if node.tail and node.tail.strip():
-            found[node.tail.strip()] = elapsed
+        now += int(time[:-2]) / 1000 if time.endswith("ms") else int(time[:-1])
+        speak(node.tail)
     return found
+
+
+def starts(ssml: str) -> dict[str, float]:
+    return {text: round(start, 3) for text, start, _ in heard_timeline(ssml)}
 
 
 # -- breaks ---------------------------------------------------------------------------------------
@@ -60,41 +71,45 @@ def seconds_before_each_text(ssml: str) -> dict[str, int]:
     ("seconds", "expected"),
     [
         (0, []),
-        (1, [1]),
-        (9, [9]),
-        (10, [10]),
-        (11, [10, 1]),
-        (20, [10, 10]),
-        (25, [10, 10, 5]),
-        (240, [10] * 24),
+        (1, ["1s"]),
+        (9, ["9s"]),
+        (10, ["10s"]),
+        (11, ["10s", "1s"]),
+        (20, ["10s", "10s"]),
+        (25, ["10s", "10s", "5s"]),
+        (240, ["10s"] * 24),
+        (1.25, ["1250ms"]),
+        (10.5, ["10s", "500ms"]),
+        (0.0004, []),
     ],
 )
 def test_breaks_are_chained_in_pieces_of_at_most_ten_seconds(
-    seconds: int, expected: list[int]
+    seconds: float, expected: list[str]
 ) -> None:
     ssml = breaks(seconds)
-    assert ssml == "".join(f'<break time="{s}s"/>' for s in expected)
+    assert ssml == "".join(f'<break time="{s}"/>' for s in expected)
     spoken = read_ssml(f"<speak>{ssml}</speak>")
-    assert spoken.breaks == tuple(float(s) for s in expected)
+    assert spoken.break_total == pytest.approx(round(seconds, 3))
     assert all(b <= MAX_BREAK_SECONDS for b in spoken.breaks)
 
 
-def test_a_25_second_hold_is_ten_ten_five() -> None:
+def test_a_25_second_hold_without_cues_is_ten_ten_five() -> None:
     speech = render(Reply((hold(25),), {}))
     assert read_ssml(speech.ssml).breaks == (10.0, 10.0, 5.0)
-    assert speech.timed_seconds == 25
+    assert speech.break_seconds == speech.heard_seconds == 25
 
 
-def test_a_rest_speaks_then_pauses() -> None:
+def test_a_rest_lasts_its_seconds_with_its_words_inside() -> None:
     speech = render(Reply((rest(15, "Switch sides."),), {}))
-    assert speech.ssml == '<speak>Switch sides. <break time="10s"/><break time="5s"/></speak>'
-    assert speech.timed_seconds == 15
+    spoken = spoken_seconds("Switch sides.")
+    assert speech.heard_seconds == pytest.approx(15)
+    assert speech.break_seconds == pytest.approx(15 - spoken, abs=0.001)
 
 
-# -- cues -----------------------------------------------------------------------------------------
+# -- holds as heard -------------------------------------------------------------------------------
 
 
-def test_cues_are_spoken_at_their_exact_second() -> None:
+def test_inner_cues_start_on_their_second_of_the_hold_as_heard() -> None:
     cues = (
         cue(0, "Ease in, and hold."),
         cue(7, "Breathe slowly."),
@@ -103,10 +118,14 @@ def test_cues_are_spoken_at_their_exact_second() -> None:
         cue(30, "Release."),
     )
     speech = render(Reply((hold(30, *cues),), {}))
-    placed = seconds_before_each_text(speech.ssml)
-    assert placed == {c.text: c.at for c in cues}
-    assert read_ssml(speech.ssml).break_total == 30
+    placed = starts(speech.ssml)
+    hold_start = spoken_seconds("Ease in, and hold.")  # the hold begins when its start is said
+    for inner in cues[1:]:
+        assert placed[inner.text] == pytest.approx(hold_start + inner.at, abs=0.001)
     assert all(b <= 10 for b in read_ssml(speech.ssml).breaks)
+    # the words said inside the hold are taken out of its silence, not added to it
+    inside = sum(spoken_seconds(c.text) for c in cues[1:-1])
+    assert speech.break_seconds == pytest.approx(30 - inside, abs=0.001)
 
 
 def test_cues_land_on_their_second_after_earlier_steps_too() -> None:
@@ -118,15 +137,14 @@ def test_cues_land_on_their_second_after_earlier_steps_too() -> None:
         ASK,
     )
     speech = render(Reply(steps, {}))
-    placed = seconds_before_each_text(speech.ssml)
-    assert placed["Stretch 1 of 2. Hold."] == 0
-    assert placed["Nearly."] == 13
-    assert placed["Let go. Relax and rest."] == 20
-    assert placed["Again."] == 25
-    assert placed["Halfway."] == 35
-    # the closing question comes after the whole second hold
-    assert placed[ASK.text] == 45
-    assert speech.timed_seconds == 45
+    placed = starts(speech.ssml)
+    first_hold = spoken_seconds("Stretch 1 of 2. Hold.")  # one text: a sentence's pause inside
+    assert placed["Nearly."] == pytest.approx(first_hold + 13, abs=0.001)
+    release = first_hold + 20
+    assert placed["Let go. Relax and rest."] == pytest.approx(release, abs=0.001)
+    second_hold = release + spoken_seconds("Let go.") + 5 + spoken_seconds("Again.")
+    assert placed["Halfway."] == pytest.approx(second_hold + 10, abs=0.001)
+    assert placed[ASK.text] == pytest.approx(second_hold + 20, abs=0.001)
 
 
 def test_a_hold_with_no_cues_is_only_silence() -> None:
@@ -160,7 +178,8 @@ def test_text_is_escaped_everywhere_it_appears(text: str, escaped: str) -> None:
     assert speech.reprompt_ssml == f"<speak>{escaped}</speak>"
     spoken = read_ssml(speech.ssml)
     assert spoken.text.count(text) == 4
-    assert spoken.break_total == 11  # the text's own "<break>" stayed text
+    assert spoken.break_total == pytest.approx(speech.break_seconds)  # the text's stayed text
+    assert 99.0 not in spoken.breaks
     assert read_ssml(speech.reprompt_ssml).text == text
 
 
@@ -196,17 +215,18 @@ def test_an_ended_reply_has_no_reprompt_and_keeps_its_card() -> None:
 def test_an_empty_reply_is_an_empty_speak() -> None:
     speech = render(Reply((), {}))
     assert speech.ssml == "<speak></speak>" and speech.reprompt_ssml is None
-    assert speech.timed_seconds == 0
+    assert speech.heard_seconds == 0
 
 
 # -- limits ---------------------------------------------------------------------------------------
 
 
-def test_exactly_240_seconds_of_breaks_is_allowed() -> None:
+def test_exactly_240_seconds_heard_is_allowed() -> None:
     steps = (hold(120, cue(60, "Halfway.")), rest(10), hold(110))
     speech = render(Reply(steps, {}))
-    assert speech.timed_seconds == MAX_TIMED_SECONDS
-    assert read_ssml(speech.ssml).break_total == 240
+    assert speech.heard_seconds == MAX_TIMED_SECONDS
+    said = spoken_seconds("Halfway.") + spoken_seconds("Relax and rest.")
+    assert read_ssml(speech.ssml).break_total == pytest.approx(240 - said)
 
 
 @pytest.mark.parametrize(
@@ -220,8 +240,14 @@ def test_exactly_240_seconds_of_breaks_is_allowed() -> None:
     ids=["one-hold", "one-rest", "hold-rest-hold", "hold-rest"],
 )
 def test_more_than_240_seconds_is_refused(steps: tuple[Hold | Rest, ...]) -> None:
-    with pytest.raises(SpeechLimitError, match="241 s of breaks is over 240 s"):
+    with pytest.raises(SpeechLimitError, match="241 s heard is over 240 s"):
         render(Reply(steps, {}))
+
+
+def test_speech_counts_towards_the_240_seconds() -> None:
+    words = Say("long", "Breathe slowly. " * 10)  # about 10 s of speech
+    with pytest.raises(SpeechLimitError, match="heard is over 240 s"):
+        render(Reply((words, hold(235)), {}))
 
 
 def _say_chars(total: int) -> Reply:
