@@ -9,15 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from shared.events import AREAS, Event, EventKind, Feeling
+from shared.events import AREAS, CueLevel, Event, EventKind, Feeling
 
 AREA_SLOT = "area"
 SECONDS_SLOT = "seconds"
 COUNT_SLOT = "count"
 FEELING_SLOT = "feeling"
+LEVEL_SLOT = "level"
 AREA_SLOT_TYPE = "AreaType"
 FEELING_SLOT_TYPE = "FeelingType"
+CUE_LEVEL_SLOT_TYPE = "CueLevelType"
 FEELINGS: frozenset[str] = frozenset(Feeling)
+CUE_LEVELS: frozenset[str] = frozenset(CueLevel)
 
 INTENT_EVENTS: dict[str, EventKind] = {
     # custom intents
@@ -31,6 +34,11 @@ INTENT_EVENTS: dict[str, EventKind] = {
     "DurationIntent": EventKind.DURATION,
     "HistoryIntent": EventKind.HISTORY,
     "DeleteDataIntent": EventKind.DELETE_DATA,
+    "SkipIntent": EventKind.SKIP,  # "skip this stretch", "next stretch" ("next" alone is NEXT)
+    "ExplainIntent": EventKind.EXPLAIN,
+    "RedoIntent": EventKind.REDO,  # "do it again" ("say that again" is REPEAT)
+    "TipsIntent": EventKind.TIPS,
+    "CuesIntent": EventKind.SET_CUES,
     # built-in intents
     "AMAZON.YesIntent": EventKind.YES,
     "AMAZON.NoIntent": EventKind.NO,
@@ -58,6 +66,11 @@ CUSTOM_INTENT_SLOTS: dict[str, dict[str, str]] = {
     "DurationIntent": {},
     "HistoryIntent": {},
     "DeleteDataIntent": {},
+    "SkipIntent": {},
+    "ExplainIntent": {},
+    "RedoIntent": {},
+    "TipsIntent": {},
+    "CuesIntent": {LEVEL_SLOT: CUE_LEVEL_SLOT_TYPE},
 }
 
 
@@ -78,10 +91,11 @@ def event_for_intent(
 ) -> Event:
     """Build the engine event for an intent and its resolved slot values.
 
-    `slots` maps slot names to resolved values: the area and feeling slots' canonical ids (one of
-    `AREAS`, one of `Feeling`) and numbers as text. An unknown intent, or an area or feeling that
-    did not resolve, degrades gracefully: the engine gets UNKNOWN, or the event without an area,
-    and asks again. A check-in answer nobody understood is UNKNOWN, never taken as "fine".
+    `slots` maps slot names to resolved values: the area, feeling and cue-level slots' canonical
+    ids (one of `AREAS`, `Feeling`, `CueLevel`) and numbers as text. An unknown intent, or an area
+    or feeling that did not resolve, degrades gracefully: the engine gets UNKNOWN, or the event
+    without an area, and asks again. A check-in answer nobody understood is UNKNOWN, never taken
+    as "fine". A cue level that did not resolve is SET_CUES without one: the engine names them.
     """
     slots = slots or {}
     kind = INTENT_EVENTS.get(intent_name, EventKind.UNKNOWN)
@@ -95,6 +109,10 @@ def event_for_intent(
         if feeling is None or feeling not in FEELINGS:
             return Event(EventKind.UNKNOWN, text=text or intent_name)
         return Event(kind, feeling=Feeling(feeling), text=text)
+    if kind is EventKind.SET_CUES:
+        level = slots.get(LEVEL_SLOT)
+        cue_level = CueLevel(level) if level is not None and level in CUE_LEVELS else None
+        return Event(kind, cue_level=cue_level, text=text)
     if kind is EventKind.CHOOSE_AREA and area is None:
         return Event(EventKind.UNKNOWN, text=text or intent_name)
     if kind is EventKind.UNKNOWN:

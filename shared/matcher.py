@@ -5,6 +5,7 @@ as Alexa would; `match` is more forgiving for a person typing ("my neck is reall
 filler words, spots a symptom, a pain word, an area or a feeling anywhere, and falls back to the
 closest sample. Safety decides the order: a nerve symptom or dizziness wins over everything, then
 pain, but a negated pain word ("no pain", "it didn't hurt") is a good check-in answer, never pain.
+A cue level next to a word for cues ("could you give me fewer cues") asks for that level.
 """
 
 from __future__ import annotations
@@ -16,7 +17,14 @@ from functools import cache
 from pathlib import Path
 
 from shared.events import STOP_FEELINGS, Event, EventKind, Feeling
-from shared.intents import AREA_SLOT, FEELING_SLOT, FEELING_SLOT_TYPE, event_for_intent
+from shared.intents import (
+    AREA_SLOT,
+    CUE_LEVEL_SLOT_TYPE,
+    FEELING_SLOT,
+    FEELING_SLOT_TYPE,
+    LEVEL_SLOT,
+    event_for_intent,
+)
 from shared.locales import DEFAULT_LOCALE
 from shared.model import InteractionModel, load_model
 from shared.negation import negated_positions
@@ -76,6 +84,11 @@ PAIN_EXCLAMATIONS = frozenset({"ouch", "ow"})
 _ALARMING = STOP_FEELINGS | {Feeling.PAINFUL}
 CHECK_IN_INTENT = "CheckInIntent"
 PAIN_INTENT = "PainIntent"
+CUES_INTENT = "CuesIntent"
+# Words that say the coach's cues are meant, so a level said with one asks for that level.
+CUE_WORDS = frozenset(
+    {"cue", "cues", "coaching", "reminders", "prompts", "guidance", "talk", "talking"}
+)
 START_WORDS = frozenset({"start", "begin", "stretch", "stretches", "stretching", "routine"})
 _UNITS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
 _UNITS += "fifteen sixteen seventeen eighteen nineteen"
@@ -148,6 +161,15 @@ class Matcher:
             key=lambda item: -len(item[0]),
         )
         self._feelings = self._feeling_phrases(model)
+        self._cue_levels = sorted(
+            (
+                (words, value.id, value.name)
+                for value in model.slot_types.get(CUE_LEVEL_SLOT_TYPE, ())
+                for phrase in value.phrases
+                if (words := tuple(w for w in normalise(phrase).split() if w not in FILLERS))
+            ),
+            key=lambda item: -len(item[0]),
+        )
 
     def _feeling_phrases(
         self, model: InteractionModel
@@ -210,6 +232,22 @@ class Matcher:
                 return SlotMatch("area", phrase, value_id, value_name)
         return None
 
+    def _cues_in(self, words: list[str], negated: set[int]) -> IntentMatch | None:
+        """A request for cues said loosely: a cue word and a level anywhere. A negated level ("no
+        more cues") is no level: the engine then says which there are."""
+        if not CUE_WORDS & set(words):
+            return None
+        for phrase, value_id, value_name in self._cue_levels:
+            size = len(phrase)
+            for start in range(len(words) - size + 1):
+                if tuple(words[start : start + size]) != phrase:
+                    continue
+                if start in negated:
+                    return IntentMatch(CUES_INTENT, {}, False)
+                slot = SlotMatch(LEVEL_SLOT, " ".join(phrase), value_id, value_name)
+                return IntentMatch(CUES_INTENT, {LEVEL_SLOT: slot}, False)
+        return None
+
     def match(self, text: str) -> IntentMatch | None:
         """Forgiving: exact first, then without fillers, pain or area words anywhere, then the
         closest sample by shared words; None when nothing is close enough."""
@@ -243,8 +281,8 @@ class Matcher:
         return found
 
     def _forgiving(self, words: list[str]) -> IntentMatch | None:
-        """Symptoms first, then un-negated pain, then negated pain (a good answer), an area, the
-        closest sample, and last a feeling said anywhere."""
+        """Symptoms first, then un-negated pain, then negated pain (a good answer), cues with a
+        level, an area, the closest sample, and last a feeling said anywhere."""
         negated = set(negated_positions(words))
         feelings = self._feelings_in(words, negated)
         heard = [feeling for feeling, is_negated in feelings if not is_negated]
@@ -260,6 +298,9 @@ class Matcher:
             mild = [f for f in heard if f not in _ALARMING]
             told = next((f for f in mild if f is not Feeling.GOOD), Feeling.GOOD)
             return self._feeling_match(told)
+        cues = self._cues_in(words, negated)
+        if cues is not None:
+            return cues
         area = self._area_in(words)
         if area is not None:
             intent = "StartRoutineIntent" if START_WORDS & set(words) else "ChooseAreaIntent"

@@ -9,7 +9,14 @@ from typing import Any
 
 import pytest
 
-from shared.intents import CUSTOM_INTENT_SLOTS, INTENT_EVENTS
+from shared.events import AREAS, CueLevel, Feeling
+from shared.intents import (
+    AREA_SLOT_TYPE,
+    CUE_LEVEL_SLOT_TYPE,
+    CUSTOM_INTENT_SLOTS,
+    FEELING_SLOT_TYPE,
+    INTENT_EVENTS,
+)
 from shared.model import LOCALES, MODELS_DIR
 
 REQUIRED_BUILTINS = {
@@ -157,3 +164,31 @@ def test_all_locales_share_intents_and_slots() -> None:
         for locale in LOCALES
     }
     assert all(shape == shapes["en-US"] for shape in shapes.values())
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_slot_type_ids_are_the_engines_values(locale: str) -> None:
+    """The ids entity resolution sends are exactly the values the engine's events carry."""
+    types = {t["name"]: {v["id"] for v in t["values"]} for t in _language(locale)["types"]}
+    assert types[AREA_SLOT_TYPE] == set(AREAS)
+    assert types[FEELING_SLOT_TYPE] == set(Feeling)
+    assert types[CUE_LEVEL_SLOT_TYPE] == set(CueLevel)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_locales_only_add_to_the_en_us_samples_and_values(locale: str) -> None:
+    """Every locale understands what en-US does; a locale may add its own words, never drop one."""
+    ours, us = _language(locale), _language("en-US")
+    samples = {i["name"]: set(i.get("samples", [])) for i in ours["intents"]}
+    for intent in us["intents"]:
+        missing = set(intent.get("samples", [])) - samples[intent["name"]]
+        assert not missing, (intent["name"], missing)
+    phrases = {
+        (t["name"], v["id"]): {v["name"]["value"], *v["name"].get("synonyms", [])}
+        for t in ours["types"]
+        for v in t["values"]
+    }
+    for slot_type in us["types"]:
+        for value in slot_type["values"]:
+            said = {value["name"]["value"], *value["name"].get("synonyms", [])}
+            assert said <= phrases[(slot_type["name"], value["id"])], (slot_type["name"], value)

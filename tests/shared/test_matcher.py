@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shared.events import EventKind
-from shared.matcher import Matcher, normalise, words_to_number
+from shared.events import CueLevel, Event, EventKind
+from shared.intents import event_for_intent
+from shared.matcher import Matcher, _builtin_phrases, normalise, normalise_sample, words_to_number
 from shared.model import LOCALES, load_model
 
 
@@ -46,6 +47,12 @@ def test_every_sample_matches_its_own_intent_exactly(locale: str) -> None:
         ("my neck is stiff", EventKind.CHOOSE_AREA, "neck"),
         ("Lower back, please!", EventKind.CHOOSE_AREA, "lower_back"),
         ("next", EventKind.NEXT, None),
+        ("next stretch", EventKind.SKIP, None),
+        ("Skip this one, please", EventKind.SKIP, None),
+        ("say that again", EventKind.REPEAT, None),
+        ("do it again", EventKind.REDO, None),
+        ("How do I do this?", EventKind.EXPLAIN, None),
+        ("any tips?", EventKind.TIPS, None),
         ("That hurts", EventKind.PAIN, None),
         ("ouch, my shoulder really aches", EventKind.PAIN, "neck"),
         ("start my back stretches", EventKind.START, None),
@@ -77,6 +84,54 @@ def test_typed_text_becomes_events(text: str, kind: EventKind, area: str | None)
 )
 def test_numbers_as_digits_and_words(text: str, value: int) -> None:
     assert Matcher.for_locale().to_event(text).value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("talk less", CueLevel.FEWER),
+        ("talk more", CueLevel.MORE),
+        ("more cues please", CueLevel.MORE),
+        ("Fewer cues!", CueLevel.FEWER),
+        ("the usual cues", CueLevel.NORMAL),
+        ("could you give me fewer cues please", CueLevel.FEWER),
+        ("I'd like lots of coaching", CueLevel.MORE),
+        ("not so many reminders", CueLevel.FEWER),
+        ("no more cues", None),
+        ("cues", None),
+    ],
+)
+def test_cue_levels_in_typed_text(text: str, level: CueLevel | None) -> None:
+    """A level said with a word for cues asks for it; a negated or missing level is no level,
+    and the engine then names the levels."""
+    event = Matcher.for_locale().to_event(text)
+    assert (event.kind, event.cue_level) == (EventKind.SET_CUES, level)
+
+
+def test_cue_intent_events() -> None:
+    assert event_for_intent("CuesIntent", {"level": "more"}) == Event(
+        EventKind.SET_CUES, cue_level=CueLevel.MORE
+    )
+    assert event_for_intent("CuesIntent", {"level": None}) == Event(EventKind.SET_CUES)
+    assert event_for_intent("CuesIntent", {"level": "loud"}) == Event(EventKind.SET_CUES)
+    assert event_for_intent("CuesIntent") == Event(EventKind.SET_CUES)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_built_in_phrases_are_never_samples(locale: str) -> None:
+    """Samples are indexed before built-in phrases, so a phrase that is also a sample would
+    silently mean the sample's intent ("skip" was NextIntent's, and is SkipIntent's sample)."""
+    samples = {
+        normalise_sample(sample): intent.name
+        for intent in load_model(locale).intents.values()
+        for sample in intent.samples
+    }
+    owners: dict[str, str] = {}
+    for intent, phrases in _builtin_phrases().items():
+        for phrase in phrases:
+            said = normalise(phrase)
+            assert said not in samples, (phrase, intent, samples.get(said))
+            assert owners.setdefault(said, intent) == intent, (phrase, owners[said], intent)
 
 
 def test_number_words() -> None:

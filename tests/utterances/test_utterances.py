@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from shared.events import STOP_FEELINGS, EventKind, Feeling
+from shared.events import STOP_FEELINGS, CueLevel, EventKind, Feeling
 from shared.locales import LOCALES
 from shared.model import load_model
 from tests.utterances.utterance_table import Row, load_rows, spoken_event, typed_event
@@ -47,6 +47,12 @@ def test_the_table_covers_every_phase_and_every_symptom() -> None:
     assert feelings >= set(Feeling)
     pain_areas = {row.expected.area for row in spoken if row.expected.kind is EventKind.PAIN}
     assert pain_areas >= {None, "neck", "lower_back"}
+    per_kind = Counter(row.expected.kind for row in spoken)
+    for kind in (EventKind.SKIP, EventKind.EXPLAIN, EventKind.REDO, EventKind.TIPS):
+        assert per_kind[kind] >= 6, kind
+    cue_levels = Counter(row.expected.cue_level for row in spoken if row.expected.cue_level)
+    assert set(cue_levels) == set(CueLevel)
+    assert all(count >= 6 for count in cue_levels.values()), cue_levels
 
 
 @pytest.mark.parametrize("locale", LOCALES)

@@ -17,7 +17,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model.request_envelope import RequestEnvelope
 
-from shared.events import AREAS, Event, EventKind, Feeling
+from shared.events import AREAS, CueLevel, Event, EventKind, Feeling
 from shared.locales import LOCALES
 from shared.matcher import Matcher
 from skill.dialogs.model import DialogError
@@ -37,10 +37,12 @@ class Expected:
     area: str | None = None
     feeling: Feeling | None = None
     value: int | None = None
+    cue_level: CueLevel | None = None
 
     @classmethod
     def parse(cls, spec: str) -> Expected:
-        """ "pain neck", "feeling numb", "set_hold 25", "yes" -> the expected event."""
+        """ "pain neck", "feeling numb", "set_hold 25", "set_cues fewer", "yes" -> the expected
+        event; "set_cues" alone is a request for cues without a level."""
         kind_name, _, detail = spec.partition(" ")
         kind = EventKind(kind_name)
         if not detail:
@@ -49,13 +51,15 @@ class Expected:
             return cls(kind, feeling=Feeling(detail))
         if kind in (EventKind.SET_HOLD, EventKind.SET_REPS):
             return cls(kind, value=int(detail))
+        if kind is EventKind.SET_CUES:
+            return cls(kind, cue_level=CueLevel(detail))
         if detail not in AREAS:
             raise ValueError(f"{spec!r}: {detail!r} is not an area")
         return cls(kind, area=detail)
 
     @classmethod
     def of(cls, event: Event) -> Expected:
-        return cls(event.kind, event.area, event.feeling, event.value)
+        return cls(event.kind, event.area, event.feeling, event.value, event.cue_level)
 
 
 @dataclass(frozen=True, slots=True)
