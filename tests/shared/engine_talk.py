@@ -43,6 +43,10 @@ class Talk:
     def to_first_intro(self, area: str = "neck", tips: bool = False) -> Reply:
         """To the first stretch's introduction; the neck part of the screen answered no."""
         self.to_area_question()
+        return self.to_first_intro_from_area(area, tips)
+
+    def to_first_intro_from_area(self, area: str = "neck", tips: bool = False) -> Reply:
+        """From the area question to the first stretch's introduction."""
         self(EventKind.CHOOSE_AREA, area=area)
         if self.phase == "screen_neck":
             self(EventKind.NO)
