@@ -205,7 +205,7 @@ def explain(t: Turn, exercise: Exercise) -> None:
     if exercise.per_side:
         t.say("intro.sides", first=exercise.sides[0].label)
     t.say("intro.pacing", seconds=t.st.hold, reps=t.st.reps)
-    if not any(step.key == "tip.no_bounce" for step in t.steps):  # not twice in one turn
+    if not any(getattr(step, "key", None) == "tip.no_bounce" for step in t.steps):  # once a turn
         t.say("intro.gently")
 
 
