@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from shared.events import Feeling
+from shared.events import CueLevel, Feeling
 from shared.profile import STOPPED_FOR_PAIN, STOPPED_FOR_SYMPTOM, SessionRecord
 from shared.reply import (
     ClearScreening,
@@ -18,9 +18,11 @@ from shared.reply import (
     Effect,
     MarkScreened,
     RecordSession,
+    SaveCueLevel,
     SavePreferences,
 )
 
+_CUE_LEVELS = frozenset(level.value for level in CueLevel)
 _FEELINGS = frozenset(feeling.value for feeling in Feeling)
 _STOPPED_FOR = frozenset({STOPPED_FOR_PAIN, STOPPED_FOR_SYMPTOM})
 
@@ -32,6 +34,8 @@ def effect_to_json(effect: Effect) -> dict[str, Any]:
     if isinstance(effect, SavePreferences):
         preferences = {"hold_seconds": effect.hold_seconds, "reps": effect.reps}
         return {"type": "save_preferences", **preferences}
+    if isinstance(effect, SaveCueLevel):
+        return {"type": "save_cue_level", "cue_level": effect.cue_level.value}
     if isinstance(effect, MarkScreened):
         return {"type": "mark_screened"}
     if isinstance(effect, ClearScreening):
@@ -55,6 +59,8 @@ def effect_from_json(item: Any) -> Effect:
             return RecordSession(_record(item["record"]))
         if kind == "save_preferences":
             return SavePreferences(_count(item["hold_seconds"]), _count(item["reps"]))
+        if kind == "save_cue_level":
+            return SaveCueLevel(_cue_level(item["cue_level"]))
         if kind == "mark_screened":
             return MarkScreened()
         if kind == "clear_screening":
@@ -108,6 +114,15 @@ def _is_feeling(pair: Any) -> bool:
         and isinstance(feeling, str)
         and feeling in _FEELINGS
     )
+
+
+def _cue_level(value: Any) -> CueLevel:
+    """One of shared.events.CueLevel's values, exactly (a string, not a near miss): an effect
+    that sets a level this release does not know is refused like any malformed entry. (A level
+    already stored is read leniently instead: the store loads an unknown one as None.)"""
+    if not isinstance(value, str) or value not in _CUE_LEVELS:
+        raise ValueError(f"cue_level must be one of {sorted(_CUE_LEVELS)}")
+    return CueLevel(value)
 
 
 def _count(value: Any, minimum: int = 1) -> int:

@@ -43,6 +43,7 @@ users = Table(
     Column("created_at", DateTime, nullable=False, server_default=func.current_timestamp()),
     Column("updated_at", DateTime, nullable=False, server_default=func.current_timestamp()),
     Column("revision", String(32), nullable=True),  # new random token on every change (v3)
+    Column("cue_level", String(16), nullable=True),  # a CueLevel value, NULL: never chosen (v5)
 )
 
 sessions = Table(
@@ -128,11 +129,22 @@ def _v4_session_outcome(connection: Connection) -> None:
             connection.execute(text(f"ALTER TABLE sessions ADD COLUMN {name} {definition}"))
 
 
+def _v5_user_cue_level(connection: Connection) -> None:
+    """How much the coach says during a hold ("fewer cues", "more cues"), kept across sessions:
+    a shared.events.CueLevel value, NULL for a user who never chose one (as every existing user
+    reads back). Servers of the previous release neither read nor write it during a rolling
+    upgrade: their upserts set only their own columns. Safe to run again on a table that has the
+    column (a schema_version rolled back by hand)."""
+    if "cue_level" not in {column["name"] for column in inspect(connection).get_columns("users")}:
+        connection.execute(text("ALTER TABLE users ADD COLUMN cue_level VARCHAR(16)"))
+
+
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v1_tables,
     _v2_session_index,
     _v3_user_revision,
     _v4_session_outcome,
+    _v5_user_cue_level,
 )
 LATEST_VERSION = len(MIGRATIONS)
 

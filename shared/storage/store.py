@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import BindParameter, Dialect, Engine, bindparam, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
+from shared.events import CueLevel
 from shared.profile import Profile, SessionRecord
 from shared.reply import DeleteProfile, Effect
 from shared.storage.compiled import (
@@ -53,7 +54,8 @@ __all__ = [
 _USER: BindParameter[str] = bindparam("user_id")
 _REVISION = select(users.c.revision).where(users.c.user_id == _USER)
 _USER_ROW = select(
-    users.c.revision, users.c.created_at, users.c.hold_seconds, users.c.reps, users.c.screened_on
+    *(users.c.revision, users.c.created_at),
+    *(users.c.hold_seconds, users.c.reps, users.c.screened_on, users.c.cue_level),
 ).where(users.c.user_id == _USER)
 _SESSION_COLUMNS = (
     *(sessions.c.id, sessions.c.day, sessions.c.area, sessions.c.stretches),
@@ -145,7 +147,7 @@ class ProfileStore:
             user = reads.user_row.first(cursor, {"user_id": user_id})
             if user is None:
                 return NOBODY
-            revision, born, hold_seconds, reps, screened_on = user
+            revision, born, hold_seconds, reps, screened_on, cue_level = user
             if known is not None and known.revision is not None and known.revision == revision:
                 return known
             # The same row (same birth) as the copy's: its sessions after the copy's are all new.
@@ -161,6 +163,7 @@ class ProfileStore:
             hold_seconds=hold_seconds,
             reps=reps,
             screened_on=screened_on,
+            cue_level=_cue_level(cue_level),
         )
         last_id = max((last_id, *(row[0] for row in added)))
         return Snapshot(profile, revision, born, last_id)
@@ -198,6 +201,17 @@ class ProfileStore:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _cue_level(stored: str | None) -> CueLevel | None:
+    """The stored cue level; NULL (never chosen) and a level this release does not know (one a
+    newer release saved) both read as None, so the engine's default applies."""
+    if stored is None:
+        return None
+    try:
+        return CueLevel(stored)
+    except ValueError:
+        return None
 
 
 def _record(row: tuple[Any, ...]) -> SessionRecord:

@@ -27,6 +27,7 @@ from shared.reply import (
     Effect,
     MarkScreened,
     RecordSession,
+    SaveCueLevel,
     SavePreferences,
 )
 from shared.storage.compiled import Compiled, PerDialect, compile_for
@@ -79,10 +80,12 @@ _SESSION_COLUMNS = (
     *("pain_stretch", "feelings", "stopped_for"),
 )
 # The user's columns each effect sets. ClearScreening sets screened_on to NULL through the same
-# upsert as MarkScreened, so it too bumps the revision and other servers' copies refresh.
+# upsert as MarkScreened, so it too bumps the revision and other servers' copies refresh. The cue
+# level and the pacing are separate columns set by separate effects: saving one keeps the other.
 _CHANGED_COLUMNS: dict[type, tuple[str, ...]] = {
     RecordSession: (),
     SavePreferences: ("hold_seconds", "reps"),
+    SaveCueLevel: ("cue_level",),
     MarkScreened: ("screened_on",),
     ClearScreening: ("screened_on",),
 }
@@ -157,6 +160,8 @@ def _write_one(
     values: dict[str, Any] = {"user_id": user_id, "now": _now(), "revision": revision}
     if isinstance(effect, SavePreferences):
         values |= {"hold_seconds": effect.hold_seconds, "reps": effect.reps}
+    elif isinstance(effect, SaveCueLevel):
+        values |= {"cue_level": effect.cue_level.value}
     elif isinstance(effect, MarkScreened):
         values |= {"screened_on": today}
     elif isinstance(effect, ClearScreening):

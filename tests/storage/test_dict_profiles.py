@@ -13,10 +13,19 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
+from storage_helpers import record
 
 from shared import messages
+from shared.events import CueLevel
 from shared.profile import STOPPED_FOR_SYMPTOM, SessionRecord
-from shared.reply import ClearScreening, DeleteProfile, MarkScreened, RecordSession, SavePreferences
+from shared.reply import (
+    ClearScreening,
+    DeleteProfile,
+    MarkScreened,
+    RecordSession,
+    SaveCueLevel,
+    SavePreferences,
+)
 from skill.builder import skill_builder
 from skill.dialogs.requests import RequestFactory, Session
 from skill.dict_profiles import DictProfiles
@@ -105,6 +114,42 @@ def test_a_symptom_stop_is_kept_and_clears_the_screen() -> None:
     profile = profiles.load(envelope)
     assert profile is not None and profile.sessions == (stopped,)
     assert profile.screened_on is None and (profile.hold_seconds, profile.reps) == (25, 7)
+
+
+def test_the_cue_level_is_kept_apart_from_the_pacing() -> None:
+    """Stored in the profile's JSON as its value; saving the hold keeps the cue level and saving
+    the cue level keeps the hold."""
+    inner = MemoryAdapter()
+    profiles = DictProfiles(inner)
+    envelope = _envelope()
+    profiles.apply(envelope, [SaveCueLevel(CueLevel.FEWER)])
+    profiles.apply(envelope, [SavePreferences(25, 7)])
+    profile = profiles.load(envelope)
+    assert profile is not None and profile.cue_level is CueLevel.FEWER
+    assert (profile.hold_seconds, profile.reps) == (25, 7)
+    profiles.apply(envelope, [SaveCueLevel(CueLevel.MORE), RecordSession(record())])
+    profile = profiles.load(envelope)
+    assert profile is not None and profile.cue_level is CueLevel.MORE
+    assert (profile.hold_seconds, profile.reps, len(profile.sessions)) == (25, 7, 1)
+    (stored,) = inner.items.values()
+    assert stored["profile"]["cue_level"] == "more"
+
+
+def test_a_profile_without_a_cue_level_or_with_an_unknown_one_has_none() -> None:
+    """Profiles saved before cue levels, or with a level a newer release saved, still load."""
+    inner = MemoryAdapter()
+    profiles = DictProfiles(inner)
+    envelope = _envelope()
+    before_cue_levels = {"sessions": [], "hold_seconds": 25, "reps": 7}
+    inner.save_attributes(envelope, {"profile": before_cue_levels})
+    profile = profiles.load(envelope)
+    assert profile is not None and profile.cue_level is None and profile.hold_seconds == 25
+    inner.save_attributes(envelope, {"profile": {**before_cue_levels, "cue_level": "whisper"}})
+    profile = profiles.load(envelope)
+    assert profile is not None and profile.cue_level is None and profile.reps == 7
+    profiles.apply(envelope, [SaveCueLevel(CueLevel.NORMAL)])
+    profile = profiles.load(envelope)
+    assert profile is not None and profile.cue_level is CueLevel.NORMAL
 
 
 def test_an_unreachable_store_is_logged_not_raised(caplog: pytest.LogCaptureFixture) -> None:

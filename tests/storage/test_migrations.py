@@ -11,8 +11,9 @@ import pytest
 from sqlalchemy import Connection, create_engine, inspect, text
 from storage_helpers import TODAY, record
 
+from shared.events import CueLevel
 from shared.profile import SessionRecord
-from shared.reply import ClearScreening, MarkScreened, RecordSession
+from shared.reply import ClearScreening, MarkScreened, RecordSession, SaveCueLevel, SavePreferences
 from shared.storage import ProfileStore, SafeStore, SchemaError, schema
 from shared.storage.schema import LATEST_VERSION, current_version, migrate
 from shared.storage.store import database_url as resolve
@@ -150,6 +151,88 @@ def test_version_4_can_run_again_on_a_table_that_has_its_columns(store: ProfileS
     with store.engine.begin() as connection:
         schema.MIGRATIONS[3](connection)
         assert {"pain_stretch", "feelings", "stopped_for"} <= _sessions_columns(connection)
+
+
+def _users_columns(connection: Connection) -> set[str]:
+    return {column["name"] for column in inspect(connection).get_columns("users")}
+
+
+def test_a_version_4_database_keeps_its_data_and_remembers_cue_levels(database_url: str) -> None:
+    """Users saved before version 5 read back exactly as they were, with no cue level chosen
+    (and their revision unchanged, so servers' copies stay good); a level saved afterwards comes
+    back, beside the pacing it does not touch."""
+    _at_version(database_url, 4)
+    engine = create_engine(resolve(database_url))
+    with engine.begin() as connection:  # what version 4 code wrote
+        connection.execute(
+            text(
+                "INSERT INTO users (user_id, hold_seconds, reps, screened_on, revision)"
+                " VALUES ('u', 25, 6, :day, 'r4')"
+            ),
+            {"day": TODAY},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO sessions (user_id, day, area, stretches, pain_reports, completed,"
+                " pain_stretch, feelings, stopped_for) VALUES ('u', :day, 'neck',"
+                " '[\"neck_flexion\"]', 1, :done, 'neck_flexion',"
+                ' \'[["neck_flexion", "tight"]]\', NULL)'
+            ),
+            {"day": TODAY, "done": True},
+        )
+        assert "cue_level" not in _users_columns(connection)
+    engine.dispose()
+    store = ProfileStore.open(database_url)
+    try:
+        assert _version(store) == LATEST_VERSION == 5
+        with store.engine.connect() as connection:
+            assert "cue_level" in _users_columns(connection)
+        session = SessionRecord(
+            TODAY, "neck", ("neck_flexion",), 1, True, "neck_flexion", (("neck_flexion", "tight"),)
+        )
+        profile = store.load("u")
+        assert profile is not None and profile.sessions == (session,)
+        assert (profile.hold_seconds, profile.reps, profile.screened_on) == (25, 6, TODAY)
+        assert profile.cue_level is None and store.revision("u") == "r4"
+        store.apply("u", [SaveCueLevel(CueLevel.FEWER)], TODAY)
+        store.apply("u", [SavePreferences(30, 4)], TODAY)
+        profile = store.load("u")
+        assert profile is not None and profile.cue_level is CueLevel.FEWER
+        assert (profile.hold_seconds, profile.reps, profile.sessions) == (30, 4, (session,))
+    finally:
+        store.close()
+
+
+def test_a_previous_releases_upsert_keeps_the_cue_level(database_url: str) -> None:
+    """During a rolling upgrade a version 4 server saves pacing with its own upsert, which names
+    only its columns: the cue level saved through a new server stays."""
+    store = ProfileStore.open(database_url)
+    try:
+        store.apply("u", [SaveCueLevel(CueLevel.MORE)], TODAY)
+        with store.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO users (user_id, hold_seconds, reps, revision)"
+                    " VALUES ('u', 20, 3, 'old') ON CONFLICT (user_id) DO UPDATE SET"
+                    " hold_seconds = excluded.hold_seconds, reps = excluded.reps,"
+                    " revision = excluded.revision"
+                )
+            )
+        profile = store.load("u")
+        assert profile is not None and profile.cue_level is CueLevel.MORE
+        assert (profile.hold_seconds, profile.reps) == (20, 3)
+    finally:
+        store.close()
+
+
+def test_version_5_can_run_again_on_a_table_that_has_its_column(store: ProfileStore) -> None:
+    """A schema_version rolled back by hand: the column is there once, its values kept."""
+    store.apply("u", [SaveCueLevel(CueLevel.FEWER)], TODAY)
+    with store.engine.begin() as connection:
+        schema.MIGRATIONS[4](connection)
+        assert "cue_level" in _users_columns(connection)
+    profile = store.load("u")
+    assert profile is not None and profile.cue_level is CueLevel.FEWER
 
 
 def test_a_newer_schema_is_refused_with_a_clear_error(

@@ -16,7 +16,7 @@ from sqlalchemy import event
 from storage_helpers import TODAY, record
 
 import shared.storage.store as store_module
-from shared.events import Feeling
+from shared.events import CueLevel, Feeling
 from shared.profile import STOPPED_FOR_PAIN, STOPPED_FOR_SYMPTOM, SessionRecord
 from shared.reply import (
     ClearScreening,
@@ -24,6 +24,7 @@ from shared.reply import (
     Effect,
     MarkScreened,
     RecordSession,
+    SaveCueLevel,
     SavePreferences,
 )
 from shared.storage import ProfileStore, Snapshot
@@ -93,6 +94,7 @@ effects = st.lists(
             st.sampled_from([None, STOPPED_FOR_PAIN, STOPPED_FOR_SYMPTOM]),
         ),
         st.builds(SavePreferences, st.integers(20, 30), st.integers(5, 10)),
+        st.builds(SaveCueLevel, st.sampled_from(list(CueLevel))),
         st.just(MarkScreened()),
         st.just(ClearScreening()),
         st.just(DeleteProfile()),
@@ -158,6 +160,31 @@ def test_another_servers_session_is_the_only_record_read(
     assert updated.profile is not None and len(updated.profile.sessions) == 31
     assert updated.profile.sessions[-1].area == "both" and updated.profile.hold_seconds == 25
     _same(updated, mine.snapshot("u"))
+
+
+def test_another_servers_cue_level_is_seen_without_reading_sessions(
+    two_servers: tuple[ProfileStore, ProfileStore], records_built: list[int]
+) -> None:
+    """A user says "fewer cues" through another server: the next turn here picks the level up
+    from the user's row alone; this server's own change of level is kept in memory, equal to a
+    fresh load."""
+    mine, theirs = two_servers
+    mine.apply("u", [RecordSession(record(days)) for days in range(10)], TODAY)
+    mine.apply("u", [SavePreferences(25, 6)], TODAY)
+    copy = mine.snapshot("u")
+    assert copy.profile is not None and copy.profile.cue_level is None
+    theirs.apply("u", [SaveCueLevel(CueLevel.FEWER)], TODAY)
+    records_built.clear()
+    updated = mine.snapshot("u", copy)
+    assert records_built == []
+    assert updated.profile is not None and updated.profile.cue_level is CueLevel.FEWER
+    assert updated.profile.hold_seconds == 25 and len(updated.profile.sessions) == 10
+    _same(updated, mine.snapshot("u"))
+    own = [SaveCueLevel(CueLevel.MORE)]
+    kept = updated.after_own_change(mine.change("u", own, TODAY), own, TODAY)
+    assert kept is not None and kept.profile is not None
+    assert kept.profile.cue_level is CueLevel.MORE
+    _same(kept, mine.snapshot("u"))
 
 
 def test_a_user_deleted_and_created_again_is_read_afresh(
@@ -232,7 +259,7 @@ def test_an_unchanged_user_costs_sqlite_one_statement_and_no_transaction(tmp_pat
         assert store.snapshot("u", copy) is copy
         assert [" ".join(s.split()) for s in statements] == [
             "SELECT users.revision, users.created_at, users.hold_seconds, users.reps, "
-            "users.screened_on FROM users WHERE users.user_id = 'u'"
+            "users.screened_on, users.cue_level FROM users WHERE users.user_id = 'u'"
         ]
     finally:
         store.close()

@@ -12,8 +12,16 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 from sqlalchemy import text
 
+from shared.events import CueLevel
 from shared.profile import STOPPED_FOR_PAIN, SessionRecord
-from shared.reply import ClearScreening, DeleteProfile, MarkScreened, RecordSession, SavePreferences
+from shared.reply import (
+    ClearScreening,
+    DeleteProfile,
+    MarkScreened,
+    RecordSession,
+    SaveCueLevel,
+    SavePreferences,
+)
 from shared.storage import SafeStore
 from skill.app import AlexaEndpoint
 from skill.config import SkillConfig
@@ -68,6 +76,26 @@ def test_a_pain_stop_keeps_the_workers_copy_exact(database_url: str) -> None:
     assert kept.profile.screened_on is None and kept.profile.sessions == (stopped,)
     assert kept.profile == SqlProfiles(store).load(envelope)  # another worker, from the database
     assert profiles.load(envelope) == kept.profile
+    store.close()
+
+
+def test_a_cue_level_is_remembered_across_workers_and_sessions(database_url: str) -> None:
+    """The worker's own SaveCueLevel updates its copy in memory; another worker (or the next
+    session) loads the same level from the database; saving the pacing keeps it."""
+    store = SafeStore.open(database_url)
+    profiles, envelope = SqlProfiles(store), _envelope()
+    profiles.apply(envelope, [SavePreferences(30, 4), MarkScreened()])
+    assert profiles.load(envelope) is not None  # the copy is cached
+    profiles.apply(envelope, [SaveCueLevel(CueLevel.FEWER)])
+    kept = profiles.cache.get(user_key(USER_ID))
+    assert kept is not None and kept.profile is not None
+    assert kept.profile.cue_level is CueLevel.FEWER
+    other = SqlProfiles(store)  # another worker, from the database
+    assert other.load(envelope) == kept.profile
+    other.apply(envelope, [SavePreferences(25, 6)])
+    profile = profiles.load(envelope)  # this worker sees the other's write
+    assert profile is not None and profile.cue_level is CueLevel.FEWER
+    assert (profile.hold_seconds, profile.reps) == (25, 6)
     store.close()
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from storage_helpers import TODAY, record
 
+from shared.events import CueLevel
 from shared.profile import STOPPED_FOR_PAIN, STOPPED_FOR_SYMPTOM, SessionRecord
 from shared.reply import (
     ClearScreening,
@@ -15,6 +16,7 @@ from shared.reply import (
     Effect,
     MarkScreened,
     RecordSession,
+    SaveCueLevel,
     SavePreferences,
 )
 from shared.storage.codec import (
@@ -52,6 +54,7 @@ EVERY_EFFECT: list[Effect] = [
         )
     ),
     SavePreferences(30, 4),
+    *(SaveCueLevel(level) for level in CueLevel),
     MarkScreened(),
     ClearScreening(),
     DeleteProfile(),
@@ -73,6 +76,9 @@ def test_a_list_of_effects_round_trips_in_order() -> None:
         "record_session",
         "record_session",
         "save_preferences",
+        "save_cue_level",
+        "save_cue_level",
+        "save_cue_level",
         "mark_screened",
         "clear_screening",
         "delete_profile",
@@ -84,9 +90,16 @@ def test_a_list_of_effects_round_trips_in_order() -> None:
 
 def test_the_json_form_is_stable() -> None:
     """What travels in session attributes between deployments must not change shape."""
-    effects = [SavePreferences(25, 6), MarkScreened(), ClearScreening(), DeleteProfile()]
+    effects: list[Effect] = [
+        SavePreferences(25, 6),
+        SaveCueLevel(CueLevel.FEWER),
+        MarkScreened(),
+        ClearScreening(),
+        DeleteProfile(),
+    ]
     assert effects_to_json(effects) == [
         {"type": "save_preferences", "hold_seconds": 25, "reps": 6},
+        {"type": "save_cue_level", "cue_level": "fewer"},
         {"type": "mark_screened"},
         {"type": "clear_screening"},
         {"type": "delete_profile"},
@@ -130,6 +143,13 @@ def test_a_record_from_before_the_outcome_fields_still_decodes() -> None:
     assert decoded == RecordSession(record(0, "neck", 1))
 
 
+def test_a_decoded_cue_level_is_the_enum_member() -> None:
+    """Not merely a string equal to it: the engine compares and stores CueLevel members."""
+    decoded = effect_from_json({"type": "save_cue_level", "cue_level": "more"})
+    assert isinstance(decoded, SaveCueLevel) and decoded.cue_level is CueLevel.MORE
+    assert json.dumps(effect_to_json(decoded)) == '{"type": "save_cue_level", "cue_level": "more"}'
+
+
 def test_an_unknown_effect_object_cannot_be_encoded() -> None:
     with pytest.raises(TypeError, match="no JSON form"):
         effect_to_json("not an effect")  # type: ignore[arg-type]
@@ -156,6 +176,11 @@ def test_effects_must_be_a_list(data: Any) -> None:
         ({"type": "record_session", "record": "x"}, "malformed effect .*'record': 'x'"),
         ({"type": "record_session", "record": {"area": "neck"}}, "malformed effect .*'day'"),
         ({"type": "record_session", "record": None}, "malformed effect .*'record': None"),
+        ({"type": "save_cue_level"}, "malformed effect .*'cue_level'"),
+        ({"type": "save_cue_level", "cue_level": "whisper"}, "malformed effect .*whisper"),
+        ({"type": "save_cue_level", "cue_level": "FEWER"}, "malformed effect .*FEWER"),
+        ({"type": "save_cue_level", "cue_level": None}, "malformed effect .*cue_level"),
+        ({"type": "save_cue_level", "cue_level": ["more"]}, "malformed effect .*cue_level"),
     ],
 )
 def test_malformed_entries_raise_value_error_naming_them(entry: Any, message: str) -> None:

@@ -9,16 +9,19 @@ import pytest
 from sqlalchemy import text
 from storage_helpers import TODAY, record
 
+from shared.events import CueLevel
 from shared.profile import STOPPED_FOR_PAIN, STOPPED_FOR_SYMPTOM, SessionRecord
 from shared.reply import (
     ClearScreening,
     DeleteProfile,
     MarkScreened,
     RecordSession,
+    SaveCueLevel,
     SavePreferences,
 )
-from shared.storage import ProfileStore, default_sqlite_path
+from shared.storage import ProfileStore, SafeStore, default_sqlite_path
 from shared.storage.store import MAX_SESSIONS_LOADED, database_url
+from tutor.store import MemoryStore, SessionStore, local_user_key
 
 
 def test_a_profile_round_trips(store: ProfileStore) -> None:
@@ -85,6 +88,84 @@ def test_save_preferences_overwrites_the_last_choice(store: ProfileStore) -> Non
     profile = store.load("u1")
     assert profile is not None and (profile.hold_seconds, profile.reps) == (30, 10)
     assert profile.sessions == () and profile.screened_on is None
+
+
+@pytest.mark.parametrize("level", list(CueLevel))
+def test_the_cue_level_round_trips(store: ProfileStore, level: CueLevel) -> None:
+    store.apply("u1", [SaveCueLevel(level)], TODAY)
+    profile = store.load("u1")
+    assert profile is not None and profile.cue_level is level
+    assert (profile.hold_seconds, profile.reps, profile.screened_on) == (None, None, None)
+
+
+def test_a_user_who_never_chose_a_cue_level_has_none(store: ProfileStore) -> None:
+    store.apply("u1", [SavePreferences(25, 6), MarkScreened(), RecordSession(record())], TODAY)
+    profile = store.load("u1")
+    assert profile is not None and profile.cue_level is None
+
+
+def test_the_last_cue_level_chosen_is_kept(store: ProfileStore) -> None:
+    store.apply("u1", [SaveCueLevel(CueLevel.FEWER), SaveCueLevel(CueLevel.MORE)], TODAY)
+    store.apply("u1", [SaveCueLevel(CueLevel.NORMAL)], TODAY)
+    profile = store.load("u1")
+    assert profile is not None and profile.cue_level is CueLevel.NORMAL
+
+
+def test_cue_level_and_pacing_are_saved_independently(store: ProfileStore) -> None:
+    """Saving the hold keeps the cue level and saving the cue level keeps the hold, in separate
+    calls and in one; screening and sessions touch neither."""
+    store.apply("u1", [SaveCueLevel(CueLevel.FEWER)], TODAY)
+    store.apply("u1", [SavePreferences(25, 6)], TODAY)
+    profile = store.load("u1")
+    assert profile is not None and profile.cue_level is CueLevel.FEWER
+    assert (profile.hold_seconds, profile.reps) == (25, 6)
+    store.apply("u1", [SaveCueLevel(CueLevel.MORE)], TODAY)
+    profile = store.load("u1")
+    assert profile is not None and profile.cue_level is CueLevel.MORE
+    assert (profile.hold_seconds, profile.reps) == (25, 6)
+    store.apply("u1", [SavePreferences(30, 4), SaveCueLevel(CueLevel.NORMAL)], TODAY)
+    store.apply("u1", [RecordSession(record()), MarkScreened(), ClearScreening()], TODAY)
+    profile = store.load("u1")
+    assert profile is not None and profile.cue_level is CueLevel.NORMAL
+    assert (profile.hold_seconds, profile.reps) == (30, 4) and profile.sessions == (record(),)
+
+
+def test_an_unknown_stored_cue_level_loads_as_none(store: ProfileStore) -> None:
+    """A level a newer release saved reads as never chosen, and the rest of the profile loads."""
+    store.apply("u1", [SavePreferences(25, 6), SaveCueLevel(CueLevel.MORE)], TODAY)
+    with store.engine.begin() as connection:
+        connection.execute(text("UPDATE users SET cue_level = 'whisper', revision = 'new'"))
+    profile = store.load("u1")
+    assert profile is not None and profile.cue_level is None
+    assert (profile.hold_seconds, profile.reps) == (25, 6)
+    store.apply("u1", [SaveCueLevel(CueLevel.FEWER)], TODAY)
+    again = store.load("u1")
+    assert again is not None and again.cue_level is CueLevel.FEWER
+
+
+def test_a_deleted_profile_forgets_its_cue_level(store: ProfileStore) -> None:
+    store.apply("u1", [SaveCueLevel(CueLevel.MORE)], TODAY)
+    store.apply("u1", [DeleteProfile(), RecordSession(record())], TODAY)
+    profile = store.load("u1")
+    assert profile is not None and profile.cue_level is None
+
+
+@pytest.mark.parametrize("kind", ["database", "memory"])
+def test_the_tutors_stores_remember_the_cue_level(database_url: str, kind: str) -> None:
+    """The terminal's SafeStore and the MemoryStore of dialog replays: the level chosen in one
+    session is the next session's, and the pacing saved later leaves it alone."""
+    safe = SafeStore.open(database_url) if kind == "database" else None
+    tutor_store: SessionStore = safe if safe is not None else MemoryStore()
+    user = local_user_key("anna")
+    try:
+        assert tutor_store.apply(user, [SaveCueLevel(CueLevel.MORE)], TODAY)
+        assert tutor_store.apply(user, [SavePreferences(40, 3)], TODAY)
+        profile = tutor_store.load(user)
+        assert profile is not None and profile.cue_level is CueLevel.MORE
+        assert (profile.hold_seconds, profile.reps) == (40, 3)
+    finally:
+        if safe is not None:
+            safe.close()
 
 
 def test_mark_screened_records_the_day_it_was_answered(store: ProfileStore) -> None:
@@ -154,7 +235,8 @@ def test_every_write_changes_the_revision(store: ProfileStore) -> None:
     assert store.revision("u1") in seen
     seen.add(store.apply("u1", [RecordSession(record())], TODAY))
     seen.add(store.apply("u1", [SavePreferences(20, 5)], TODAY))
-    assert len(seen) == 3 and None not in seen and store.revision("u1") in seen
+    seen.add(store.apply("u1", [SaveCueLevel(CueLevel.FEWER)], TODAY))
+    assert len(seen) == 4 and None not in seen and store.revision("u1") in seen
     assert store.apply("u1", [DeleteProfile()], TODAY) is None and store.revision("u1") is None
     assert store.apply("u1", [], TODAY) is None
 
