@@ -1,14 +1,15 @@
 """The interactive front end: prompt_toolkit questions and a live hold display.
 
 A hold shows big seconds remaining, a progress bar, the repetition and side, and the current cue,
-refreshed from the clock (never from counting frames); single keys pause, skip, repeat, report pain
-or quit. Input and output are injectable, so tests drive it with a pipe and a dummy output.
+refreshed from the clock (never from counting frames); single keys pause, skip the stretch, do the
+repetition again, report pain or quit. Every line is wrapped between words to the terminal's width
+(tutor/wrap.py), read again at each redraw, so the hold view re-wraps when the terminal is resized.
+Input and output are injectable, so tests drive it with a pipe and a dummy output.
 """
 
 from __future__ import annotations
 
 import math
-import textwrap
 from typing import Any
 
 from prompt_toolkit import PromptSession
@@ -32,6 +33,7 @@ from tutor.key_bindings import hold_bindings
 from tutor.render import answer_choices, hold_label
 from tutor.style import build_style, color_depth
 from tutor.toolbar import DEFAULT_WIDTH, hold_toolbar
+from tutor.wrap import wrap_text
 
 BAR_WIDTH = 40
 # Redraws per real second while counting. A power of two keeps fake-clock sums exact in tests.
@@ -87,7 +89,7 @@ class HoldScreen:
         else:
             key = "tutor.switch_title" if self.step.reason == "switch_sides" else "tutor.rest_title"
             text = messages.text(key, self.locale)
-        return [("class:title", text)]
+        return [("class:title", wrap_text(text, self._width()))]
 
     def digits(self) -> StyleAndTextTuples:
         now = self.clock.monotonic()
@@ -100,7 +102,7 @@ class HoldScreen:
         return [("class:bar.done", "█" * done), ("class:bar.todo", "░" * (width - done))]
 
     def cue(self) -> StyleAndTextTuples:
-        return [("class:cue", "\n".join(textwrap.wrap(self.cue_text, self._width())))]
+        return [("class:cue", wrap_text(self.cue_text, self._width()))]
 
     def toolbar(self) -> StyleAndTextTuples:
         return hold_toolbar(
@@ -111,15 +113,15 @@ class HoldScreen:
         )
 
     def _width(self) -> int:
-        """The terminal's width, so long lines wrap between words."""
+        """The terminal's width now (read at every redraw), so lines wrap between words."""
         return self.app.output.get_size().columns if self.app is not None else DEFAULT_WIDTH
 
     def layout(self) -> Layout:
         windows = [
-            Window(FormattedTextControl(self.title), height=1),
+            Window(FormattedTextControl(self.title), dont_extend_height=True),
             Window(FormattedTextControl(self.digits), height=5),
             Window(FormattedTextControl(self.bar), height=1),
-            # words wrap on a narrow terminal instead of being cut off
+            # wrapped between words by each control; wrap_lines only for a word wider than a line
             Window(FormattedTextControl(self.cue), wrap_lines=True, dont_extend_height=True),
             Window(FormattedTextControl(self.toolbar), wrap_lines=True, dont_extend_height=True),
         ]
@@ -206,8 +208,12 @@ class TerminalUI:
             color_depth=color_depth(plain_style),
         )
 
+    def columns(self) -> int:
+        """The terminal's width now, read for each line printed."""
+        return self.prompts.output.get_size().columns
+
     def show(self, text: str) -> None:
-        self.write(text)
+        self.write(wrap_text(text, self.columns()))
 
     def bell(self) -> None:
         if self.output is not None:
@@ -221,7 +227,8 @@ class TerminalUI:
 
     async def ask(self, ask: Ask) -> str | None:
         choices = answer_choices(ask, self.locale)
-        self.write(ask.text)
+        hint = messages.text("tutor.choices_hint", self.locale, choices=", ".join(choices[:4]))
+        self.show(ask.text)
         validator = Validator.from_callable(
             lambda text: bool(text.strip()),
             error_message=messages.text("tutor.empty_answer", self.locale),
@@ -231,9 +238,8 @@ class TerminalUI:
                 messages.text("tutor.prompt", self.locale),
                 completer=self.completer(ask, self.locale),
                 validator=validator,
-                bottom_toolbar=messages.text(
-                    "tutor.choices_hint", self.locale, choices=", ".join(choices[:4])
-                ),
+                # a callable: wrapped again at each redraw, so a resize is followed
+                bottom_toolbar=lambda: wrap_text(hint, self.columns()),
             )
         except EOFError:
             return None

@@ -1,4 +1,5 @@
-"""Single keys during a hold: space pause/resume, n skip, r repeat, h it hurts, q quit, ? help.
+"""Single keys during a hold: space pause/resume, n skip this stretch, r do this repetition again,
+h it hurts, q quit, ? help.
 
 The bindings only call methods of a `HoldControls`, so they are tested without a terminal.
 """
@@ -22,7 +23,9 @@ class HoldControls(Protocol):
     def abort(self, error: type[BaseException]) -> None: ...
 
 
-KEY_EVENTS = {"n": EventKind.NEXT, "r": EventKind.REPEAT, "h": EventKind.PAIN, "q": EventKind.STOP}
+# "n" leaves the stretch out (SKIP: NEXT between the parts of a set goes on with the same one);
+# "r" does the repetition on screen again (REDO: REPEAT only asks the last question again).
+KEY_EVENTS = {"n": EventKind.SKIP, "r": EventKind.REDO, "h": EventKind.PAIN, "q": EventKind.STOP}
 
 
 def hold_bindings(controls: HoldControls) -> KeyBindings:

@@ -1,12 +1,15 @@
 """Line-by-line front end: for screen readers, pipes and terminals without a full screen.
 
 Each cue is printed when it is due and the count is announced every few seconds, so a screen reader
-speaks a steady, sparse rhythm instead of a redrawn screen.
+speaks a steady, sparse rhythm instead of a redrawn screen. On a terminal every line is wrapped
+between words to its width at the time (read again for each line, so a resize is followed); into
+a pipe lines go whole.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from collections.abc import Callable
 
@@ -18,8 +21,17 @@ from tutor.clock import Clock
 from tutor.countdown import Countdown
 from tutor.render import hold_label
 from tutor.signals import blocking
+from tutor.wrap import wrap_text
 
 TICK_EVERY = 5
+
+
+def terminal_width() -> int | None:
+    """The columns of the terminal standard output shows on now; None when it is not one."""
+    try:
+        return os.get_terminal_size(sys.stdout.fileno()).columns if sys.stdout.isatty() else None
+    except (OSError, ValueError):  # closed, or replaced by something without a file descriptor
+        return None
 
 
 class PlainUI:
@@ -31,12 +43,18 @@ class PlainUI:
         write: Callable[[str], None] | None = None,
         speed: float = 1.0,
         locale: str = DEFAULT_LOCALE,
+        width: Callable[[], int | None] = terminal_width,
     ) -> None:
         self.clock = clock
         self.read = read or (lambda prompt: input(prompt))  # looked up per call: patchable
-        self.write = write or (lambda text: print(text, flush=True))
+        self._write = write or (lambda text: print(text, flush=True))
         self.speed = speed
         self.locale = locale
+        self.width = width
+
+    def write(self, text: str) -> None:
+        """One message, wrapped between words to the terminal's current width."""
+        self._write(wrap_text(text, self.width()))
 
     def show(self, text: str) -> None:
         self.write(text)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import textwrap
-
 from prompt_toolkit.formatted_text import StyleAndTextTuples
 
 from shared import messages
 from shared.locales import DEFAULT_LOCALE
+from tutor.wrap import split_items, wrap, wrap_items
 
 DEFAULT_WIDTH = 80
 
@@ -15,10 +14,16 @@ DEFAULT_WIDTH = 80
 def hold_toolbar(
     *, paused: bool, show_help: bool, locale: str = DEFAULT_LOCALE, width: int = DEFAULT_WIDTH
 ) -> StyleAndTextTuples:
-    """One padded line, or several wrapped at word boundaries to fit `width` columns."""
+    """One padded line, or several wrapped to fit `width` columns: the key line between keys,
+    sentences at word boundaries."""
+    room = width - 2  # a space of padding each side
     if paused:
-        style, key = "class:toolbar.paused", "tutor.paused"
+        style, lines = "class:toolbar.paused", wrap(messages.text("tutor.paused", locale), room)
+    elif show_help:
+        style, lines = "class:toolbar", wrap(messages.text("tutor.keys_help", locale), room)
     else:
-        style, key = "class:toolbar", "tutor.keys_help" if show_help else "tutor.keys"
-    lines = textwrap.wrap(messages.text(key, locale), max(10, width - 2))
+        style, lines = (
+            "class:toolbar",
+            wrap_items(split_items(messages.text("tutor.keys", locale)), room),
+        )
     return [(style, "\n".join(f" {line} " for line in lines))]

@@ -19,6 +19,8 @@ QUESTION_KEYS = sorted(
 
 
 def test_every_engine_question_has_choices() -> None:
+    # The keys the engine asks with (`t.ask(...)` and `question(...)` in shared/engine), less the
+    # two "continue" questions between the parts of a set, which the tutor never stops at.
     engine_questions = {
         "screen.question",
         "screen.reprompt",  # the screen's questions asked again in a short form
@@ -33,6 +35,7 @@ def test_every_engine_question_has_choices() -> None:
         "usual.question",
         "area.question",
         "tips.question",
+        "tips.more_question",  # after the first half of the tips (#14)
         "intro.ready",
         "checkin.question",
         "pain.offer_next",
