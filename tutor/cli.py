@@ -15,18 +15,20 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from shared import messages
-from shared.events import AREAS
+from shared.events import AREAS, CueLevel
 from shared.locales import DEFAULT_LOCALE
 from shared.routine import HOLD_LIMITS, REPS_LIMITS
 from shared.storage import SafeStore, default_sqlite_path
 from tutor.clock import Clock, RealClock
-from tutor.driver import TutorUI, run_conversation
+from tutor.driver import TutorUI, run_conversation, show_summary
 from tutor.history import history_lines
-from tutor.plain import PlainUI
+from tutor.plain import PlainUI, terminal_width
 from tutor.session import Preferences, TutorSession
 from tutor.signals import ClosingSignals, TerminalClosed
 from tutor.store import local_user_key
 from tutor.style import no_color
+from tutor.summary import Tally
+from tutor.wrap import wrap_text
 
 
 def _check(value: str, key: str, low: int, high: int) -> int:
@@ -52,6 +54,15 @@ def _area(value: str) -> str:
     if normal not in AREAS:
         raise argparse.ArgumentTypeError(messages.text("tutor.option.bad_area", value=value))
     return normal
+
+
+def _cues(value: str) -> CueLevel:
+    try:
+        return CueLevel(value.strip().lower())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            messages.text("tutor.option.bad_cues", value=value)
+        ) from None
 
 
 def _speed(value: str) -> float:
@@ -81,6 +92,7 @@ def parser() -> argparse.ArgumentParser:
     root.add_argument(
         "--reps", type=_reps, metavar="COUNT", help=say("reps", low=low_reps, high=high_reps)
     )
+    root.add_argument("--cues", type=_cues, metavar="{fewer,normal,more}", help=say("cues"))
     root.add_argument("--speed", type=_speed, default=1.0, metavar="FACTOR", help=say("speed"))
     root.add_argument("--plain", action="store_true", help=say("plain"))
     root.add_argument("--bell", action="store_true", help=say("bell"))
@@ -110,14 +122,18 @@ EXIT_CODES: dict[type[BaseException], int] = {KeyboardInterrupt: 130, EOFError: 
 
 def coach(args: argparse.Namespace, clock: Clock, ui: TutorUI | None = None) -> int:
     store = _store(args)
-    prefs = Preferences(area=args.area, hold=args.hold, reps=args.reps)
+    prefs = Preferences(area=args.area, hold=args.hold, reps=args.reps, cues=args.cues)
     session = TutorSession(store, clock.today(), user=args.profile, preferences=prefs)
+    tally = Tally(clock)
     with ClosingSignals() as closing:  # a closed terminal must reach the save below, not kill us
         try:
-            conversation = run_conversation(session, ui or make_ui(args, clock), bell=args.bell)
+            ui = ui or make_ui(args, clock)
+            conversation = run_conversation(session, ui, bell=args.bell, tally=tally)
             saved = asyncio.run(closing.watch(conversation))
         except (KeyboardInterrupt, EOFError, OSError) as stopped:  # OSError: the terminal is gone
-            _goodbye(session.save_partial())
+            saved = session.save_partial()
+            show_summary(session, tally, _print, session.locale)
+            _goodbye(saved)
             return 128 + closing.signum if closing.signum else _exit_code(stopped)
         finally:
             store.close()
@@ -133,9 +149,14 @@ def _exit_code(stopped: BaseException) -> int:
     return EXIT_CODES.get(type(stopped), 1)
 
 
-def _goodbye(saved: bool) -> None:
+def _print(text: str) -> None:
+    """A line after the conversation, wrapped to the terminal if there still is one."""
     with contextlib.suppress(OSError):
-        print(messages.text("tutor.goodbye_saved" if saved else "tutor.goodbye_unsaved"))
+        print(wrap_text(text, terminal_width()))
+
+
+def _goodbye(saved: bool) -> None:
+    _print(messages.text("tutor.goodbye_saved" if saved else "tutor.goodbye_unsaved"))
 
 
 def history(args: argparse.Namespace, clock: Clock) -> int:

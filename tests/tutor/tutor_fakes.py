@@ -10,9 +10,10 @@ from prompt_toolkit.input.base import PipeInput
 from prompt_toolkit.output import DummyOutput
 
 from shared.events import Event
-from shared.reply import Ask, Hold, Rest
+from shared.reply import Ask, Hold, Reply, Rest
 from tutor.app import TerminalUI
 from tutor.clock import FakeClock
+from tutor.session import TutorSession
 
 
 class ScriptedClock(FakeClock):
@@ -99,3 +100,26 @@ def to_first_stretch(area: str) -> list[str]:
     only when the routine has neck stretches), and no tips."""
     neck = ["no"] if area in ("neck", "both") else []
     return ["no", "no", *neck, "no"]
+
+
+def timed_seconds(replies: list[Reply]) -> int:
+    """The seconds of every hold and rest the engine sent: what a routine takes on the clock
+    (the talk takes none; durations are the engine's business, so tests read them off its steps)."""
+    return sum(s.seconds for r in replies for s in r.steps if isinstance(s, Hold | Rest))
+
+
+class RecordingSession(TutorSession):
+    """A real session that keeps every reply the engine gave."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.replies: list[Reply] = []
+
+    def feed(self, event: Event) -> Reply:
+        reply = super().feed(event)
+        self.replies.append(reply)
+        return reply
+
+    @property
+    def timed_seconds(self) -> int:
+        return timed_seconds(self.replies)
