@@ -7,8 +7,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from tutor_fakes import RecordingUI, to_first_stretch
+from tutor_fakes import RecordingSession, RecordingUI, to_first_stretch
 
+from shared import messages
 from shared.events import Event
 from shared.profile import Profile, SessionRecord
 from shared.reply import Ask, Hold, Rest
@@ -59,6 +60,13 @@ def test_plain_mode_runs_a_routine_from_piped_input(
 ) -> None:
     answers = iter([*to_first_stretch("neck"), "ready", "fine", "ready", "fine"])
     monkeypatch.setattr("builtins.input", lambda _prompt="": next(answers))
+    sessions: list[RecordingSession] = []
+
+    def recording(*args: object, **kwargs: object) -> RecordingSession:
+        sessions.append(RecordingSession(*args, **kwargs))
+        return sessions[-1]
+
+    monkeypatch.setattr("tutor.cli.TutorSession", recording)
     clock = FakeClock(day=TODAY)
     code = main(
         ["--area", "neck", "--db", str(tmp_path / "p.sqlite3"), "--speed", "20"], clock=clock
@@ -66,9 +74,13 @@ def test_plain_mode_runs_a_routine_from_piped_input(
     out = capsys.readouterr().out
     assert code == 0
     assert "Hold 20 seconds: neck flexion - Rep 1 of 5." in out
-    assert "Keep your shoulders down and relaxed.\nHalfway there.\nFive more seconds." in out
-    assert out.rstrip().endswith("Well done. See you next time!")
-    assert clock.slept == pytest.approx((120 + 245) / 20)
+    # the count and start, the form cue (first repetition only), then the halfway cue
+    start = f"{messages.text('count.of', n=1, total=5)} {messages.text('cue.start_first')}"
+    form = "Keep your shoulders down and relaxed."
+    assert f"{start}\n{form}\n15 seconds left\n{messages.text('cue.halfway')}" in out
+    assert out.count(form) == 1
+    assert "Well done. See you next time!\nToday's session:" in out
+    assert clock.slept == pytest.approx(sessions[0].timed_seconds / 20)
 
 
 def test_plain_countdown_prints_cues_on_time() -> None:

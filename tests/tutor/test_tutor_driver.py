@@ -6,21 +6,21 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from tutor_fakes import RecordingUI, to_first_stretch
+from tutor_fakes import RecordingSession, RecordingUI, to_first_stretch
 
 from shared.events import Event, EventKind
 from shared.exercise_catalog import load_exercise_catalog
-from shared.reply import Hold
-from shared.routine import Pacing, exercise_seconds
+from shared.reply import Hold, Rest
+from shared.routine import DEFAULT_REPS, side_count
 from shared.storage import SafeStore
 from tutor.clock import FakeClock
 from tutor.driver import run_conversation
-from tutor.session import Preferences, TutorSession
+from tutor.session import Preferences
 
 
-def _session(tmp_path: Path, clock: FakeClock, **prefs: object) -> TutorSession:
+def _session(tmp_path: Path, clock: FakeClock, **prefs: object) -> RecordingSession:
     store = SafeStore.open(str(tmp_path / "progress.sqlite3"))
-    return TutorSession(store, clock.today(), preferences=Preferences(**prefs))  # type: ignore[arg-type]
+    return RecordingSession(store, clock.today(), preferences=Preferences(**prefs))  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("area", ["neck", "lower_back", "both"])
@@ -31,8 +31,9 @@ def test_a_whole_routine_takes_exactly_its_planned_time(tmp_path: Path, area: st
     answers = to_first_stretch(area) + ["ready", "fine"] * len(exercises)
     ui = RecordingUI(answers, clock)
     assert asyncio.run(run_conversation(session, ui)) is None  # the engine ended it
-    planned = sum(exercise_seconds(e, Pacing()) for e in exercises)
-    assert clock.slept == planned
+    assert clock.slept == session.timed_seconds  # every hold and rest the engine sent, exactly
+    holds = [s for s in ui.played if isinstance(s, Hold)]
+    assert len(holds) == sum(DEFAULT_REPS * side_count(e) for e in exercises)
     assert session.finished and ui.shown[-1] == "Well done. See you next time!"
     profile = session.store.load(session.user_id)
     assert profile is not None and profile.sessions[-1].stretches == tuple(e.id for e in exercises)
@@ -47,18 +48,26 @@ def test_hold_and_reps_options_set_the_pacing(tmp_path: Path) -> None:
     holds = [s for s in ui.played if isinstance(s, Hold)]
     assert {h.seconds for h in holds} == {30} and len(holds) == 2 + 2 * 2
     assert ui.bells == len(holds)
-    assert clock.slept == (30 * 2 + 5) + 2 * (30 * 2 + 5) + 5
+    rests = [s for s in ui.played if isinstance(s, Rest)]
+    assert [r.reason for r in rests] == [
+        "between_reps",
+        "between_reps",
+        "switch_sides",
+        "between_reps",
+    ]
+    assert clock.slept == 30 * 6 + sum(r.seconds for r in rests)
     session.store.close()
 
 
-def test_repeat_key_replays_the_repetition_and_costs_exactly_its_time(tmp_path: Path) -> None:
+def test_redo_key_replays_the_repetition_and_costs_exactly_its_time(tmp_path: Path) -> None:
     clock = FakeClock()
     session = _session(tmp_path, clock, area="neck", reps=2)
-    # step 0 is rep 1's hold; interrupt rep 2's hold (step 2) with "repeat"
+    # step 0 is rep 1's hold; interrupt rep 2's hold (step 2) with "do it again"; then "next" at
+    # the second stretch's introduction leaves it out
     ui = RecordingUI(
         [*to_first_stretch("neck"), "ready", "fine", "next"],
         clock,
-        keys={2: Event(EventKind.REPEAT)},
+        keys={2: Event(EventKind.REDO)},
     )
     asyncio.run(run_conversation(session, ui))
     reps = [s.rep for s in ui.played[:5] if isinstance(s, Hold)]
@@ -84,7 +93,7 @@ def test_pain_key_stops_the_stretch_and_offers_the_next(tmp_path: Path) -> None:
 def test_skip_key_moves_to_the_next_stretch(tmp_path: Path) -> None:
     clock = FakeClock()
     session = _session(tmp_path, clock, area="neck")
-    ui = RecordingUI([*to_first_stretch("neck"), "ready"], clock, keys={0: Event(EventKind.NEXT)})
+    ui = RecordingUI([*to_first_stretch("neck"), "ready"], clock, keys={0: Event(EventKind.SKIP)})
     asyncio.run(run_conversation(session, ui))
     assert any(text.startswith("Okay, skipping neck flexion.") for text in ui.shown)
     assert ui.questions[-1].key == "intro.ready"

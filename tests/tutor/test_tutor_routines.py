@@ -10,15 +10,14 @@ from pathlib import Path
 import pytest
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.input.base import PipeInput
-from tutor_fakes import PipedTerminalUI, ScriptedClock, to_first_stretch
+from tutor_fakes import PipedTerminalUI, RecordingSession, ScriptedClock, to_first_stretch
 
 from shared.exercise_catalog import load_exercise_catalog
 from shared.reply import Hold, Rest
-from shared.routine import Pacing, exercise_seconds
 from shared.storage import SafeStore
 from tutor.cli import main
 from tutor.driver import run_conversation
-from tutor.session import Preferences, TutorSession
+from tutor.session import Preferences
 from tutor.store import local_user_key
 
 
@@ -28,9 +27,9 @@ def pipe() -> Iterator[PipeInput]:
         yield pipe_input
 
 
-def _session(tmp_path: Path, clock: ScriptedClock, **prefs: object) -> TutorSession:
+def _session(tmp_path: Path, clock: ScriptedClock, **prefs: object) -> RecordingSession:
     store = SafeStore.open(str(tmp_path / "progress.sqlite3"))
-    return TutorSession(store, clock.today(), preferences=Preferences(**prefs))  # type: ignore[arg-type]
+    return RecordingSession(store, clock.today(), preferences=Preferences(**prefs))  # type: ignore[arg-type]
 
 
 def _answers(count: int, area: str = "neck") -> list[str]:
@@ -47,8 +46,7 @@ def test_each_routine_takes_exactly_the_engines_planned_time(
     exercises = load_exercise_catalog().for_area(area)
     ui = PipedTerminalUI(_answers(len(exercises), area), clock, pipe)
     assert asyncio.run(run_conversation(session, ui)) is None  # the engine ended it
-    planned = sum(exercise_seconds(e, Pacing()) for e in exercises)  # timed seconds, no talk
-    assert clock.slept == planned  # exactly, not approximately
+    assert clock.slept == session.timed_seconds  # timed seconds, no talk: exactly
     assert clock.slept == sum(step.seconds for step in ui.played)
     assert ui.shown[-1] == "Well done. See you next time!"
     profile = session.store.load(session.user_id)
@@ -64,14 +62,11 @@ def test_a_pause_adds_exactly_its_length(tmp_path: Path, pipe: PipeInput) -> Non
     session = _session(tmp_path, clock, area="neck", reps=2)
     ui = PipedTerminalUI(_answers(2), clock, pipe)
     asyncio.run(run_conversation(session, ui))
-    planned = sum(
-        exercise_seconds(e, Pacing(reps=2)) for e in load_exercise_catalog().for_area("neck")
-    )
-    assert clock.now - start == planned + 12.25
+    assert clock.now - start == session.timed_seconds + 12.25
     session.store.close()
 
 
-def test_repeat_replays_the_repetition_and_costs_what_was_held_of_it(
+def test_redo_replays_the_repetition_and_costs_what_was_held_of_it(
     tmp_path: Path, pipe: PipeInput
 ) -> None:
     clock = ScriptedClock()
@@ -82,10 +77,8 @@ def test_repeat_replays_the_repetition_and_costs_what_was_held_of_it(
     asyncio.run(run_conversation(session, ui))
     holds = [(s.exercise_id, s.rep) for s in ui.played if isinstance(s, Hold)]
     assert holds[:3] == [("neck_flexion", 1), ("neck_flexion", 2), ("neck_flexion", 2)]
-    planned = sum(
-        exercise_seconds(e, Pacing(reps=2)) for e in load_exercise_catalog().for_area("neck")
-    )
-    assert clock.now - start == planned + 5
+    # every hold and rest sent, less the 15 s of the interrupted hold that were never held
+    assert clock.now - start == session.timed_seconds - 15
     session.store.close()
 
 
