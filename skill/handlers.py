@@ -169,8 +169,15 @@ class SessionEndedHandler(SkillHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         _log_session_end(handler_input.request_envelope.request)
+        request = handler_input.request_envelope.request
         state = _session(handler_input).get(STATE_KEY)
-        record = session_record(state, context_for(handler_input, self.profiles))
+        # Alexa reprompted and heard nothing: the last response played to its end. Otherwise
+        # (the user said stop, an error) a set in it may have been cut short: not counted.
+        played = (
+            getattr(getattr(request, "reason", None), "value", None) == "EXCEEDED_MAX_REPROMPTS"
+        )
+        context = context_for(handler_input, self.profiles)
+        record = session_record(state, context, played_to_end=played)
         if record is not None:
             self.profiles.apply(handler_input.request_envelope, [RecordSession(record)])
         return handler_input.response_builder.response

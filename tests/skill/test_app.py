@@ -418,16 +418,21 @@ def test_pause_and_resume_mid_routine(talk: Conversation) -> None:
     talk.say("lower back")
     talk.say("no")
     hold = talk.say("ready")
-    assert speech_of(hold).break_total == 120
+    spoken = speech_of(hold)  # 5 holds of 20 s and 4 rests of 5 s, cues and rests' words inside
+    assert 100 < spoken.break_total < 120 and spoken.text.count(" of 5.") == 4
     paused = talk.say("pause")
     assert speech_of(paused).text.startswith("Paused. Say resume when you're ready")
     assert not speech_of(paused).breaks
     assert "We're paused." in speech_of(talk.say("help")).text
     resumed = talk.say("resume")
-    assert speech_of(resumed).text.startswith("Okay, let's carry on.")
-    assert "Hold behind your left knee" in speech_of(resumed).text  # the paused left side
-    assert speech_of(resumed).break_total == 125
-    assert "How did it feel" in reprompt_of(resumed)
+    # "Alexa, pause" may have cut the right leg's set short (Alexa does not say where): again
+    assert speech_of(resumed).text.startswith("Okay, let's start that part of the set again.")
+    assert "Hold behind your right knee" in speech_of(resumed).text
+    assert speech_of(resumed).break_total == spoken.break_total
+    assert "left leg" in reprompt_of(resumed)
+    left = talk.say("ready")
+    assert "switch to your left leg" in speech_of(left).text
+    assert "How did it feel" in reprompt_of(left)
 
 
 def test_a_pain_report_stops_the_stretch(talk: Conversation, database_url: str) -> None:
@@ -470,6 +475,7 @@ def test_a_session_ended_by_an_error_saves_what_was_done(
     talk.say("no")  # no neck warning signs
     talk.say("no")  # no tips
     talk.say("ready")
+    talk.say("that felt good")  # the check-in answer shows the set played to its end
     error = {"type": "INVALID_RESPONSE", "message": "the response was too long"}
     with caplog.at_level(logging.INFO, logger="skill.handlers"):
         answer = talk.end_session("ERROR", error)
@@ -481,6 +487,25 @@ def test_a_session_ended_by_an_error_saves_what_was_done(
     assert profile is not None
     (record,) = profile.sessions
     assert record.stretches == ("neck_flexion",) and not record.completed
+
+
+@pytest.mark.parametrize(
+    ("reason", "counted"), [("EXCEEDED_MAX_REPROMPTS", True), ("ERROR", False)]
+)
+def test_a_set_is_counted_at_session_end_only_if_the_response_played_through(
+    talk: Conversation, database_url: str, reason: str, counted: bool
+) -> None:
+    """Reprompted and silent: the set played. An error right after it: it may not have."""
+    talk.launch()
+    talk.pass_screen()
+    talk.say("neck")
+    talk.say("no")  # no neck warning signs
+    talk.say("no")  # no tips
+    talk.say("ready")
+    talk.end_session(reason)
+    profile = _load_profile(database_url)
+    stretches = [s.stretches for s in profile.sessions] if profile else []
+    assert stretches == ([("neck_flexion",)] if counted else [])
 
 
 def test_a_session_ended_by_an_error_with_the_factorys_default_error_is_answered(

@@ -190,6 +190,7 @@ def test_one_shot_start_and_a_returning_user(talk: Conversation) -> None:
     talk.say("no")  # no neck warning signs
     talk.say("no")  # no tips
     talk.say("ready")
+    talk.say("it felt good")
     talk.say("stop")
     again = talk.launch()
     assert speech(again).startswith("Welcome back")
@@ -229,6 +230,7 @@ def test_session_end_with_an_error_saves_what_was_done(
     talk.say("no")  # no neck warning signs
     talk.say("no")  # no tips
     talk.say("ready")
+    talk.say("that felt good")  # the check-in answer shows the set played to its end
     error = {"type": "INVALID_RESPONSE", "message": "test"}
     ended = talk.send(lambda s: talk.factory.session_ended(s, "ERROR", error))
     assert "outputSpeech" not in ended["response"]

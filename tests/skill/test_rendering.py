@@ -10,6 +10,7 @@ import pytest
 
 from shared.model import LOCALES, MODELS_DIR, load_model
 from shared.reply import Ask, Card, Cue, End, Hold, Reply, Rest, Say
+from shared.speech_timing import spoken_seconds
 from skill.cli import main as skill_main
 from skill.dialogs.expect import parse_speech
 from skill.handlers import handled_intents
@@ -37,17 +38,11 @@ def test_cues_land_on_their_second_and_text_is_escaped() -> None:
     speech = render(Reply((Say("k", "Tom & Jerry <3"), HOLD, Ask("q", "Ready?", "Say ready.")), {}))
     root = ET.fromstring(speech.ssml)
     assert "Tom & Jerry <3" in "".join(root.itertext())
-    seconds_before: dict[str, int] = {}
-    elapsed = 0
-    for node in root.iter():
-        if node.tag == "break":
-            elapsed += int(node.get("time", "0s")[:-1])
-        for cue in ("Begin & hold.", "Halfway <there>.", "Release."):
-            if node.tail and cue in node.tail:
-                seconds_before[cue] = elapsed
-    assert seconds_before == {"Halfway <there>.": 12, "Release.": 25}
     assert speech.ssml.index("Begin &amp; hold.") < speech.ssml.index("<break")
-    assert speech.reprompt_ssml == "<speak>Say ready.</speak>" and speech.timed_seconds == 25
+    assert "Halfway &lt;there&gt;." in speech.ssml
+    said = spoken_seconds("Tom & Jerry <3 Begin & hold.") + spoken_seconds("Release. Ready?")
+    assert speech.heard_seconds == pytest.approx(said + 25)  # the cue inside is in the 25 s
+    assert speech.reprompt_ssml == "<speak>Say ready.</speak>"
 
 
 def test_ended_replies_have_no_reprompt_and_keep_the_card() -> None:
@@ -60,11 +55,10 @@ def test_limits_are_enforced() -> None:
     with pytest.raises(SpeechLimitError, match="241 s"):
         render(Reply((long_rest,), {}))
     with pytest.raises(SpeechLimitError, match="characters"):
-        render(Reply((Say("k", "word " * 1700),), {}))
-    assert (
-        parse_speech(render(Reply((Rest(240, "between_reps", "r", "Rest."),), {})).ssml).break_total
-        == 240
-    )
+        render(Reply((Say("k", "&" * 1700),), {}))  # 8,500 characters of SSML, no words
+    rest = render(Reply((Rest(240, "between_reps", "r", "Rest."),), {}))
+    assert rest.heard_seconds == 240
+    assert parse_speech(rest.ssml).break_total == pytest.approx(240 - spoken_seconds("Rest."))
 
 
 @pytest.mark.parametrize("locale", LOCALES)

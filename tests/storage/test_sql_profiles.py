@@ -156,7 +156,7 @@ def test_only_the_turns_that_use_the_profile_read_the_database(
         ("@launch", 1),  # welcome, and the saved pacing
         ("no", 0),  # no emergency signs: the urgent question
         ("no", 1),  # no urgent signs: a usual area is offered, if there is one
-        ("neck", 0),  # the neck part of the screen
+        ("neck", 1),  # stretches done before (one-line intros), and the duration announced
         ("no", 1),  # no neck signs: tips are offered to new users only
     ]
     assert len(reads_per_turn) > 7 and all(n == 0 for _words, n in reads_per_turn[5:])
