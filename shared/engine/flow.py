@@ -251,6 +251,8 @@ def stop(t: Turn) -> None:
     if t.st.stretches_done:
         t.say("stop.summary", names=names(t, t.st.stretches_done))
         t.say_text("advice.encouragement", t.catalog.encouragement)
+    elif t.st.area:
+        t.say("stop.nothing_done")
     t.save_record(completed=False)
     t.end("stop.goodbye")
 
