@@ -4,7 +4,8 @@
 this folder replay them and require byte-identical results. First recorded from the engine as it
 was before it became an explicit state machine, they pinned its behaviour through that change (the
 conversation is the same whatever the code inside looks like); re-recorded for issue 13's safety
-flow, they pin that one. Re-record only for an intended
+flow, and for issue 14's pacing (counted cues, heard durations, skip and redo, cue levels),
+they pin that one. Re-record only for an intended
 change of behaviour, and review the diff of what people hear.
 """
 
@@ -24,7 +25,7 @@ from typing import Any
 
 from shared.effects import apply_effects
 from shared.engine import Context, handle, session_record
-from shared.events import AREAS, Event, EventKind, Feeling
+from shared.events import AREAS, CueLevel, Event, EventKind, Feeling
 from shared.profile import Profile, SessionRecord
 
 HERE = Path(__file__).resolve().parent
@@ -58,6 +59,11 @@ _WEIGHTED_KINDS: tuple[tuple[EventKind, int], ...] = (
     (EventKind.START_OVER, 1),
     (EventKind.FEELING, 1),
     (EventKind.UNKNOWN, 2),
+    (EventKind.SKIP, 2),
+    (EventKind.REDO, 1),
+    (EventKind.EXPLAIN, 1),
+    (EventKind.TIPS, 1),
+    (EventKind.SET_CUES, 1),
 )
 _AREA_CHOICES = (*AREAS, None, "knees")
 _CHUNKS = (None, 0, 60, 200)
@@ -114,7 +120,10 @@ def _profile(rng: random.Random, today: date) -> Profile | None:
     screened = today - timedelta(days=rng.choice((0, 5, 29, 31, 90))) if choice > 1 else None
     hold = rng.choice((None, 15, 25, 99)) if choice == 4 else None
     reps = rng.choice((None, 3, 7, 0)) if choice == 4 else None
-    return Profile(sessions=sessions, hold_seconds=hold, reps=reps, screened_on=screened)
+    cues = rng.choice((None, *CueLevel)) if choice == 4 else None
+    return Profile(
+        sessions=sessions, hold_seconds=hold, reps=reps, screened_on=screened, cue_level=cues
+    )
 
 
 def _event(rng: random.Random) -> Event:
@@ -128,6 +137,8 @@ def _event(rng: random.Random) -> Event:
         return Event(kind, value=rng.choice((None, 0, 5, 10, 20, 30, 61)))
     if kind is EventKind.UNKNOWN:
         return Event(kind, text="banana")
+    if kind is EventKind.SET_CUES:
+        return Event(kind, cue_level=rng.choice((None, *CueLevel)))
     return Event(kind)
 
 
