@@ -26,17 +26,19 @@ from skill.persistence import user_key
 # Each script is what one user says in one session; "records" says whether it saves a session.
 # The safety screen and the question about last time's pain come up when the user's history calls
 # for them, so the simulated user answers those as they come ("no" warning signs; the pain is
-# better), and then says the script; "warning sign" answers the screen itself.
+# better; no more tips), and then says the script; "warning sign" answers the screen itself.
+# A set is counted once the user answers after it (a stop right after it may have cut it short),
+# so the scripts that stop say how the stretch felt first.
 SCRIPTS: dict[str, tuple[list[str], bool]] = {
     "neck, start to finish": (
         ["neck", "no", "ready", "continue", "ready", "yes", "continue"],
         True,
     ),
     "lower back, pause and resume": (
-        ["lower back", "no", "ready", "pause", "resume", "continue", "stop"],
+        ["lower back", "no", "ready", "pause", "resume", "continue", "that felt good", "stop"],
         True,
     ),
-    "one stretch, then stop": (["both", "yes", "ready", "stop"], True),
+    "one stretch, then stop": (["both", "yes", "ready", "that felt good", "stop"], True),
     "pain twice": (["neck", "no", "ready", "it hurts", "yes", "it hurts"], True),
     "warning sign": (["yes"], False),
     "help and leave": (["help", "no", "help", "cancel"], False),
@@ -47,6 +49,7 @@ STANDING_ANSWERS = {
     "screen": "no",
     "screen_urgent": "no",
     "screen_neck": "no",
+    "tips_more": "no",
     "pain_memory": "yes",
 }
 
