@@ -6,18 +6,27 @@ sessions never collide with it.
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import shutil
 import subprocess
 import sys
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
+from tutor_fakes import RecordingUI
 
+from shared import messages
 from shared.storage import SafeStore
+from tutor.clock import FakeClock
+from tutor.driver import run_conversation
+from tutor.session import TutorSession
 from tutor.store import local_user_key
+from tutor.wrap import split_items
 
 TUTOR = Path(sys.executable).parent / "backstretch-tutor"
 pytestmark = [
@@ -41,8 +50,8 @@ class Terminal:
         assert done.returncode == 0, f"tmux {args[0]} failed: {done.stderr.strip()}"
         return done.stdout
 
-    def start(self, command: str) -> None:
-        size = ["-x", "110", "-y", "40"]
+    def start(self, command: str, columns: int = 110) -> None:
+        size = ["-x", str(columns), "-y", "40"]
         self.tmux(
             "new-session", "-d", "-s", "tutor", *size, "env", "NO_COLOR=", "sh", "-c", command
         )
@@ -50,18 +59,35 @@ class Terminal:
     def keys(self, *keys: str) -> None:
         self.tmux("send-keys", "-t", "tutor", *keys)
 
+    def screen(self) -> str:
+        """The window's lines as shown (not joined where they wrapped), with the scrollback."""
+        return self.tmux("capture-pane", "-t", "tutor", "-p", "-S", "-500")
+
     def wait_for(self, text: str, timeout: float = 20.0) -> str:
+        """The screen once `text` is on it (on one line, or across lines wrapped between words)."""
         deadline = time.monotonic() + timeout
         screen = ""
         while time.monotonic() < deadline:
-            screen = self.tmux("capture-pane", "-t", "tutor", "-p", "-S", "-200")
-            if text in screen:
+            screen = self.screen()
+            if text in screen or _normal(text) in _joined(screen):
                 return screen
             time.sleep(0.1)
         raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
 
+    def resize(self, columns: int) -> None:
+        self.tmux("resize-window", "-t", "tutor", "-x", str(columns))
+
     def close(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], check=False, capture_output=True)
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _joined(screen: str) -> str:
+    """The screen's lines joined with spaces: a sentence wrapped between words reads whole."""
+    return _normal(" ".join(screen.split("\n")))
 
 
 @pytest.fixture
@@ -84,7 +110,7 @@ def _start_routine(terminal: Terminal, db: Path, stderr: Path) -> None:
     terminal.keys("no", "Enter")
     terminal.wait_for("Would you like a few tips")
     terminal.keys("no", "Enter")
-    terminal.wait_for("say ready when you are")
+    terminal.wait_for(messages.text("intro.ready"))
     terminal.keys("ready", "Enter")
     screen = terminal.wait_for("Rep 1 of 5")
     assert "space pause/resume" in screen
@@ -111,8 +137,35 @@ def test_installed_tutor_in_tmux(terminal: Terminal, tmp_path: Path) -> None:
     terminal.keys("q")
     screen = terminal.wait_for("TUTOR-EXIT-0")
     assert "Goodbye, and take care of your back." in screen
+    # the summary: rep 1 was held to the end, rep 2 cut short by q, no stretch finished
+    summary = screen[screen.index(messages.text("tutor.summary.title")) :]
+    assert messages.text("tutor.summary.stretches", count=0) in summary
+    assert messages.text("tutor.summary.reps", count=1) in summary
+    assert messages.text("tutor.summary.time", time="") in summary
     assert "Traceback" not in screen
     assert (tmp_path / "stderr.txt").read_text() == ""
+
+
+def test_the_hold_view_re_wraps_when_the_terminal_is_resized(
+    terminal: Terminal, tmp_path: Path
+) -> None:
+    _start_routine(terminal, tmp_path / "progress.sqlite3", tmp_path / "stderr.txt")
+    keys = split_items(messages.text("tutor.keys"))
+    assert any(line.strip() == "   ".join(keys) for line in terminal.screen().split("\n"))
+    terminal.resize(40)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:  # the next redraw (or the resize itself) re-wraps
+        lines = [line.strip() for line in terminal.screen().split("\n")]
+        if "? help" in lines or any(line.endswith("   ? help") for line in lines[-12:]):
+            break
+        time.sleep(0.1)
+    bottom = [line.strip() for line in terminal.screen().split("\n")][-12:]
+    key_lines = [line for line in bottom if any(line.startswith(k) for k in keys)]
+    assert len(key_lines) > 1, bottom  # the key line no longer fits in one
+    assert [item for line in key_lines for item in split_items(line)] == keys, bottom
+    assert all(len(line) <= 40 for line in bottom)
+    terminal.keys("q")
+    terminal.wait_for("TUTOR-EXIT-0")
 
 
 def test_a_closed_terminal_mid_hold_saves_what_was_done(terminal: Terminal, tmp_path: Path) -> None:
@@ -126,3 +179,65 @@ def test_a_closed_terminal_mid_hold_saves_what_was_done(terminal: Terminal, tmp_
     terminal.close()  # the terminal goes away: the tutor gets SIGHUP
     assert _saved_sessions(db) == 1
     assert stderr.read_text() == ""
+
+
+# From the welcome to the first stretch's introduction, with the area asked, the neck's own
+# safety question, and both halves of the tips: the longest sentences the tutor prints.
+OPENING = ["no", "no", "neck and shoulders", "no", "yes", "yes"]
+
+
+def _opening_texts(tmp_path: Path) -> list[str]:
+    """Everything the tutor prints for OPENING, from the same engine run headless."""
+    store = SafeStore.open(str(tmp_path / "headless.sqlite3"))
+    session = TutorSession(store, date.today())
+    ui = RecordingUI(list(OPENING), FakeClock(day=date.today()))
+    asyncio.run(run_conversation(session, ui))  # input ends at the first stretch's introduction
+    store.close()
+    assert ui.questions[-1].key == "intro.ready"
+    return [*ui.shown, *(question.text for question in ui.questions)]
+
+
+def _broken_words(lines: list[str], words: set[str]) -> list[str]:
+    """Places where a line ends inside a known word: its end and the next line's start make one
+    word of the sentences shown, and are not both words of them on their own."""
+    broken = []
+    for line, following in itertools.pairwise(lines):
+        if not line.split() or not following.split():
+            continue
+        end, start = line.split()[-1], following.split()[0]
+        if end + start in words and not (end in words and start in words):
+            broken.append(f"{end} / {start}")
+    return broken
+
+
+@pytest.mark.parametrize("plain", [False, True], ids=["full-screen", "plain"])
+@pytest.mark.parametrize("columns", [60, 100])
+def test_no_word_is_broken_across_lines(
+    terminal: Terminal, tmp_path: Path, columns: int, plain: bool
+) -> None:
+    texts = _opening_texts(tmp_path)
+    mode = " --plain" if plain else ""
+    db = tmp_path / "progress.sqlite3"
+    terminal.start(f"{TUTOR}{mode} --db {db}; echo TUTOR-EXIT-$?; sleep 30", columns=columns)
+    questions = [
+        messages.text("screen.question"),
+        messages.text("screen.urgent_question"),
+        messages.text("area.question"),
+        messages.text("screen.neck_question"),
+        messages.text("tips.question"),
+        messages.text("tips.more_question"),
+    ]
+    for question, answer in zip(questions, OPENING, strict=True):
+        terminal.wait_for(question)
+        terminal.keys(answer, "Enter")
+    screen = terminal.wait_for(messages.text("intro.ready"))
+    lines = screen.split("\n")
+    assert all(len(line) <= columns for line in lines)
+    joined = _joined(screen)
+    missing = [text for text in texts if _normal(text) not in joined]
+    assert missing == [], f"not shown whole at {columns} columns:\n{screen}"
+    words = {word for text in texts for word in text.split()}
+    assert _broken_words(lines, words) == [], screen
+    assert max(len(line) for line in lines) > columns - 15  # the width is used, not 80
+    terminal.keys("stop", "Enter")
+    terminal.wait_for("TUTOR-EXIT-0")
