@@ -21,7 +21,7 @@ from shared.profile import SessionRecord
 from shared.reply import RecordSession, Reply
 from tutor.store import SessionStore, local_user_key
 
-# One repetition per reply: the tutor reports each finished hold, so pause, skip, repeat and
+# One repetition per reply: the tutor reports each finished hold, so pause, skip, redo and
 # "it hurts" apply to exactly the repetition on screen.
 TUTOR_CHUNK_SECONDS = 0
 
