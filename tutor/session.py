@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from shared.effects import apply_effects
-from shared.engine import Context, handle, session_record
+from shared.engine import Context, handle, played_to_end, session_record
 from shared.events import CueLevel, Event, EventKind
 from shared.locales import DEFAULT_LOCALE
 from shared.matcher import Matcher
@@ -92,11 +92,10 @@ class TutorSession:
         The engine treats a part of a set as unconfirmed until the next event shows it played,
         and rewinds it on "stop", "pause" or "it hurts", because a voice front end cannot know
         where it was interrupted. The tutor does know: once a reply was shown to its end, a
-        "stop" typed at the check-in must not take back the stretch it just counted down. (The
-        state's `part_unconfirmed` flag is what the engine's own `sets.confirm_part` clears.)"""
+        "stop" typed at the check-in must not take back the stretch it just counted down."""
         self.shown_to_end = True
-        if self.state is not None and self.state.get("part_unconfirmed"):
-            self.state = {**self.state, "part_unconfirmed": False}
+        if self.state is not None:
+            self.state = dict(played_to_end(self.state) or {})
 
     def feed_text(self, text: str) -> Reply:
         """Typed words, understood through the interaction model (more forgivingly than voice)."""

@@ -11,7 +11,7 @@ step (commands.py); the order in which they are tried (dispatch.py); the coachin
 """
 
 from shared.engine.context import Context
-from shared.engine.core import handle, session_record
+from shared.engine.core import handle, played_to_end, session_record
 from shared.engine.phase import Phase
 from shared.engine.state import STATE_VERSION, State
 
@@ -21,5 +21,6 @@ __all__ = [
     "Phase",
     "State",
     "handle",
+    "played_to_end",
     "session_record",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from shared.engine import sets
@@ -51,6 +52,16 @@ def initial_state(profile: Profile | None) -> State:
     reps = reps if REPS_LIMITS[0] <= reps <= REPS_LIMITS[1] else DEFAULT_REPS
     cues = profile.cue_level if profile and profile.cue_level else CueLevel.NORMAL
     return State.new(hold, reps, cues)
+
+
+def played_to_end(state: StateInput) -> StateInput:
+    """The state once the front end knows its last reply played to the end (a timed front end
+    that counted a hold down): a part of a set in it is then confirmed, so a "stop" or "pause"
+    that follows does not take it back. A state that does not load is returned as it was."""
+    loaded = _loaded(state, len(load_exercise_catalog().exercises))
+    if loaded is None or not loaded.part_unconfirmed:
+        return state
+    return replace(loaded, part_unconfirmed=False).to_json()
 
 
 def session_record(

@@ -42,7 +42,8 @@ def dispatch(t: Turn, event: Event) -> None:
 
 # What may cut a response short ("Alexa, pause" in the middle of a set): the part of the set it
 # carried is rewound, not counted. Any other answer means the user heard it to the end.
-_INTERRUPTIONS = frozenset({EventKind.PAUSE, EventKind.STOP, EventKind.PAIN})
+# "Skip" too: skipping in the middle of a set's last part leaves the stretch not done.
+_INTERRUPTIONS = frozenset({EventKind.PAUSE, EventKind.STOP, EventKind.PAIN, EventKind.SKIP})
 _INTERRUPTING_FEELINGS = frozenset({*STOP_FEELINGS, Feeling.PAINFUL})
 
 

@@ -117,7 +117,8 @@ def test_skip_leaves_the_stretch_and_next_goes_on_within_a_set(phase: str, kind:
         assert holds(reply) and talk.state is not None and talk.state["exercise"] == 0
         return
     assert talk.phase == "intro" and talk.state is not None and talk.state["exercise"] == 1
-    skipped = phase != "checkin"
+    # "next" at the check-in moves on; "skip" right after a set may have cut it short: skipped
+    skipped = phase != "checkin" or kind is K.SKIP
     assert ("skip.ok" in keys(reply)) is skipped
 
 

@@ -11,7 +11,7 @@ from engine_talk import TODAY, Talk, holds, keys
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shared.engine import session_record, sets
+from shared.engine import played_to_end, session_record, sets
 from shared.engine.context import Context
 from shared.engine.phases import PHASES
 from shared.engine.state import State
@@ -253,3 +253,21 @@ def test_no_sentence_says_the_same_thing_twice_in_a_turn(area: str) -> None:
                 a, b = _content_words(one), _content_words(other)
                 if len(a) >= 3 and len(b) >= 3:
                     assert len(a & b) / len(a | b) < 0.6, (one, other)
+
+
+def test_skip_in_the_middle_of_a_sets_last_part_leaves_the_stretch_not_done() -> None:
+    talk = _at_set()
+    talk(K.CONTINUE)  # the whole set sent; "skip" may have cut it short
+    talk(K.SKIP)
+    assert talk.state is not None and talk.state["done"] == []
+    assert talk.state["skipped"] == ["neck_flexion"]
+
+
+def test_a_front_end_that_showed_the_set_to_its_end_keeps_it_counted() -> None:
+    talk = _at_set()
+    talk(K.CONTINUE)
+    talk.state = played_to_end(talk.state)  # a timed front end counted every hold down
+    reply = talk(K.STOP)
+    (record,) = [e.record for e in reply.effects if isinstance(e, RecordSession)]
+    assert record.stretches == ("neck_flexion",)
+    assert played_to_end({"version": 99}) == {"version": 99}  # a state that does not load
