@@ -95,7 +95,7 @@ class TutorSession:
         "stop" typed at the check-in must not take back the stretch it just counted down."""
         self.shown_to_end = True
         if self.state is not None:
-            self.state = dict(played_to_end(self.state) or {})
+            self.state = played_to_end(self.state)
 
     def feed_text(self, text: str) -> Reply:
         """Typed words, understood through the interaction model (more forgivingly than voice)."""

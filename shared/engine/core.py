@@ -54,13 +54,13 @@ def initial_state(profile: Profile | None) -> State:
     return State.new(hold, reps, cues)
 
 
-def played_to_end(state: StateInput) -> StateInput:
+def played_to_end(state: Mapping[str, Any]) -> dict[str, Any]:
     """The state once the front end knows its last reply played to the end (a timed front end
     that counted a hold down): a part of a set in it is then confirmed, so a "stop" or "pause"
     that follows does not take it back. A state that does not load is returned as it was."""
     loaded = _loaded(state, len(load_exercise_catalog().exercises))
     if loaded is None or not loaded.part_unconfirmed:
-        return state
+        return dict(state)
     return replace(loaded, part_unconfirmed=False).to_json()
 
 
