@@ -149,6 +149,15 @@ class Conversation:
         self.say("no")
         return self.say("no")
 
+    def play_first_neck_set(self) -> dict[str, Any]:
+        """A new user from the launch to the end of neck flexion's set (its check-in asked)."""
+        self.launch()
+        self.pass_screen()
+        self.say("neck")
+        self.say("no")  # no neck warning signs
+        self.say("no")  # no tips
+        return self.say("ready")
+
     def finish_routine(self, max_turns: int = 80) -> dict[str, Any]:
         """Go on through every stretch: "fine" to each check-in ("How did that feel?"),
         "yes" to a question, "ready" to start a stretch, "continue" otherwise."""

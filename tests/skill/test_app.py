@@ -436,12 +436,7 @@ def test_pause_and_resume_mid_routine(talk: Conversation) -> None:
 
 
 def test_a_pain_report_stops_the_stretch(talk: Conversation, database_url: str) -> None:
-    talk.launch()
-    talk.pass_screen()
-    talk.say("neck")
-    talk.say("no")  # no neck warning signs
-    talk.say("no")  # no tips
-    talk.say("ready")
+    talk.play_first_neck_set()
     hurt = talk.say("it hurts")
     assert speech_of(hurt).text.startswith("Stop the neck flexion now")
     assert "Shall we try lateral neck flexion?" in reprompt_of(hurt)
@@ -469,12 +464,7 @@ def test_cancel_and_home_end_the_session_too(talk: Conversation, intent: str) ->
 def test_a_session_ended_by_an_error_saves_what_was_done(
     talk: Conversation, database_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    talk.launch()
-    talk.pass_screen()
-    talk.say("neck")
-    talk.say("no")  # no neck warning signs
-    talk.say("no")  # no tips
-    talk.say("ready")
+    talk.play_first_neck_set()
     talk.say("that felt good")  # the check-in answer shows the set played to its end
     error = {"type": "INVALID_RESPONSE", "message": "the response was too long"}
     with caplog.at_level(logging.INFO, logger="skill.handlers"):
@@ -496,12 +486,7 @@ def test_a_set_is_counted_at_session_end_only_if_the_response_played_through(
     talk: Conversation, database_url: str, reason: str, counted: bool
 ) -> None:
     """Reprompted and silent: the set played. An error right after it: it may not have."""
-    talk.launch()
-    talk.pass_screen()
-    talk.say("neck")
-    talk.say("no")  # no neck warning signs
-    talk.say("no")  # no tips
-    talk.say("ready")
+    talk.play_first_neck_set()
     talk.end_session(reason)
     profile = _load_profile(database_url)
     stretches = [s.stretches for s in profile.sessions] if profile else []
