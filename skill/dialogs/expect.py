@@ -2,7 +2,9 @@
 
 Speech is compared as what a listener hears: tags are parsed away and white space normalised, and
 the pauses (`<break>`) are checked separately by count and total time, so an expectation does not
-break when a cue moves by a second or markup is reformatted.
+break when a cue moves by a second or markup is reformatted. Directives match by type and a
+subset of their content, and `path:` any field of the envelope (paths.py); what a file may
+expect is checked when it loads (model.py), so here every expectation is well formed.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from skill.dialogs.paths import path_failures
 
 _WHITESPACE = re.compile(r"\s+")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s)\s*$")
@@ -117,6 +121,7 @@ class Answer:
     card: dict[str, Any] | None
     attributes: dict[str, Any]
     directives: list[dict[str, Any]]
+    envelope: Mapping[str, Any] | None = None  # the whole answer, for `path:`; None as text
 
     @classmethod
     def from_envelope(cls, envelope: Mapping[str, Any]) -> Answer:
@@ -130,6 +135,7 @@ class Answer:
             card=response.get("card"),
             attributes=dict(envelope.get("sessionAttributes") or {}),
             directives=list(response.get("directives") or []),
+            envelope=envelope,
         )
 
 
@@ -149,6 +155,9 @@ def check(expect: Mapping[str, Any], answer: Answer) -> list[Failure]:
         failures.append(Failure("attributes", expect["attributes"], answer.attributes))
     if "directives" in expect:
         failures += _check_directives(expect["directives"], answer.directives)
+    if "path" in expect and answer.envelope is not None:
+        found = path_failures(expect["path"], answer.envelope, is_subset)
+        failures += [Failure(f"path {expr}", wanted, got) for expr, wanted, got in found]
     return failures
 
 
@@ -167,7 +176,13 @@ def _check_card(expected: Any, card: Mapping[str, Any] | None) -> list[Failure]:
 
 
 def _check_directives(expected: Any, actual: list[dict[str, Any]]) -> list[Failure]:
+    """The response's directives in order, each of the expected type and holding the expected
+    content (a subset). The failure shows the types, or the whole directives when content was
+    asked for, so the difference can be seen."""
     wanted = [{"type": e} if isinstance(e, str) else e for e in (expected or [])]
-    if len(wanted) != len(actual) or not all(map(is_subset, wanted, actual)):
-        return [Failure("directives", expected, [d.get("type") for d in actual])]
-    return []
+    if len(wanted) == len(actual) and all(map(is_subset, wanted, actual)):
+        return []
+    by_content = any(set(w) - {"type"} for w in wanted)
+    return [
+        Failure("directives", expected, actual if by_content else [d.get("type") for d in actual])
+    ]

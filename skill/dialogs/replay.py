@@ -16,7 +16,8 @@ from typing import Any
 
 from shared import messages
 from skill.config import VOICE_CHUNK_SECONDS
-from skill.dialogs.model import Dialog, DialogError, load_dialog
+from skill.dialogs.model import Dialog, DialogError, load_dialogs, with_nlu
+from skill.dialogs.nlu import NLU_MODES
 from skill.dialogs.report import format_result
 from skill.dialogs.runner import DialogResult, HttpTransport, Transport, dialog_clock, run_dialog
 from skill.dialogs.text_channel import run_text_dialog
@@ -61,6 +62,22 @@ def _dialog_files(paths: Sequence[str]) -> list[Path]:
     return files
 
 
+def _load_all(files: Sequence[Path], nlu: str | None) -> tuple[list[Dialog], int]:
+    """Every file's dialogs (one per locale it runs in), `--nlu` applied; a file that does not
+    load is reported on stderr and makes the status 2."""
+    loaded: list[Dialog] = []
+    status = 0
+    for path in files:
+        try:
+            dialogs = load_dialogs(path)
+        except DialogError as error:
+            print(f"ERROR {error}", file=sys.stderr)
+            status = 2
+            continue
+        loaded += [with_nlu(d, nlu) if nlu else d for d in dialogs]
+    return loaded, status
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     def say(key: str) -> str:
         return messages.text(f"cli.replay_{key}")
@@ -72,6 +89,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--channel", choices=("voice", "text"), default="voice", help=say("channel")
     )
     parser.add_argument("-v", "--verbose", action="store_true", help=say("verbose"))
+    parser.add_argument("--nlu", choices=NLU_MODES, help=say("nlu"))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -80,10 +98,9 @@ def run(args: argparse.Namespace) -> int:
     if not files:
         print(messages.text("cli.no_dialogs"), file=sys.stderr)
         return 2
-    status = 0
-    for path in files:
+    loaded, status = _load_all(files, args.nlu)
+    for dialog in loaded:
         try:
-            dialog = load_dialog(path)
             result = run_on_channel(dialog, args.channel, args.url)
         except DialogError as error:
             print(f"ERROR {error}", file=sys.stderr)
@@ -92,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
         print(format_result(result, verbose=args.verbose))
         if args.update:
             write_updated(result)
-            print(messages.text("cli.updated", path=path))
+            print(messages.text("cli.updated", path=dialog.path))
         elif not result.ok:
             status = max(status, 1)
     return status

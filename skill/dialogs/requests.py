@@ -18,6 +18,7 @@ from shared.locales import DEFAULT_LOCALE
 from shared.matcher import Matcher
 from shared.model import load_model
 from skill.dialogs.model import DialogError, Turn
+from skill.dialogs.nlu import FALLBACK, FALLBACK_INTENT, STRICT, uncovered
 
 SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 USER_ID = "amzn1.ask.account.DIALOG-USER"
@@ -142,11 +143,14 @@ class RequestFactory:
         }
         return self.envelope(session, request)
 
-    def utterance(self, session: Session, text: str) -> dict[str, Any]:
-        """The IntentRequest the interaction model would produce; uncovered words fail loudly."""
+    def utterance(self, session: Session, text: str, nlu: str = STRICT) -> dict[str, Any]:
+        """The IntentRequest the interaction model would produce. Words it does not cover fail
+        loudly, or with `nlu="fallback"` go as AMAZON.FallbackIntent, as Alexa sends them."""
         match = self.matcher.match_exact(text)
+        if match is None and nlu == FALLBACK:
+            return self.intent(session, FALLBACK_INTENT, {})
         if match is None:
-            raise DialogError(f"the {self.locale} interaction model does not cover {text!r}")
+            raise DialogError(uncovered(self.locale, text))
         return self.intent(session, match.intent, {n: s.value for n, s in match.slots.items()})
 
     def launch(self, session: Session) -> dict[str, Any]:
@@ -178,7 +182,7 @@ class RequestFactory:
     def for_turn(self, session: Session, turn: Turn) -> dict[str, Any]:
         """The request for any kind of turn."""
         if turn.kind == "say":
-            return self.utterance(session, turn.text or "")
+            return self.utterance(session, turn.text or "", turn.nlu)
         if turn.kind == "intent":
             return self.intent(session, turn.intent or "", turn.slots)
         if turn.kind == "session_end":

@@ -61,9 +61,13 @@ turns:
         ({"turns": []}, "'turns' must be a non-empty list"),
         ({"turns": ["hello"]}, "turn 1: a turn must be a mapping"),
         ({"turns": [{"say": "hi", "launch": True}]}, "turn 1: a turn needs exactly one of"),
-        ({"turns": [{"launch": True}, {"shout": "x"}]}, "turn 2: a turn needs exactly one of"),
-        ({"turns": [{"say": "hi", "bogus": 1}]}, "turn 1: unknown key(s) bogus"),
-        ({"turns": [{"say": "hi", "expect": {"speach": "x"}}]}, "unknown expectation(s) speach"),
+        ({"turns": [{"launch": True}, {"slots": {}}]}, "turn 2: a turn needs exactly one of"),
+        ({"turns": [{"launch": True}, {"shout": "x"}]}, "turn 2: unknown key 'shout'; known"),
+        ({"turns": [{"say": "hi", "bogus": 1}]}, "turn 1: unknown key 'bogus'"),
+        (
+            {"turns": [{"say": "hi", "expect": {"speach": "x"}}]},
+            "turn 1: expect: unknown key 'speach' (did you mean 'speech'?)",
+        ),
         ({"turns": [{"say": ""}]}, "'say' needs the words"),
         ({"turns": [{"session_end": "BORED"}]}, "session_end reason must be one of"),
         (
