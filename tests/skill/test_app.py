@@ -104,7 +104,7 @@ def test_the_chain_is_downloaded_once_for_many_signed_requests(
 
 def test_an_unsigned_request_is_a_400_naming_the_missing_header(verified: FlaskClient) -> None:
     reason = json_error(post_json(verified, _launch_bytes()), 400)
-    assert reason == "Request verification failed: the SignatureCertChainUrl header is missing"
+    assert reason == "Request verification failed: certificate URL missing"
 
 
 def test_a_tampered_body_is_a_400(verified: FlaskClient, signer: Signer) -> None:
@@ -112,13 +112,26 @@ def test_a_tampered_body_is_a_400(verified: FlaskClient, signer: Signer) -> None
     tampered = body.replace(b'"new": true', b'"new": false')
     assert tampered != body
     reason = json_error(post_json(verified, tampered, signer.headers(body)), 400)
-    assert reason == "Request verification failed: the signature does not match the request body"
+    assert reason == "Request verification failed: signature does not match"
 
 
 def test_a_request_for_another_skill_is_a_400(verified: FlaskClient, signer: Signer) -> None:
     body = _launch_bytes(skill_id="amzn1.ask.skill.someone-else")
     reason = json_error(post_json(verified, body, signer.headers(body)), 400)
-    assert reason.endswith("the request is for another skill")
+    assert reason == "Request verification failed: unknown skill"
+
+
+def test_a_refusal_tells_the_caller_the_rule_and_the_log_the_detail(
+    verified: FlaskClient, signer: Signer, caplog: pytest.LogCaptureFixture
+) -> None:
+    body = _launch_bytes(skill_id="amzn1.ask.skill.someone-else")
+    with caplog.at_level(logging.INFO, logger="skill.app"):
+        answer = post_json(verified, body, signer.headers(body))
+    assert answer.get_json()["reason"] == "unknown skill"
+    assert "someone-else" not in answer.get_data(as_text=True)  # no detail for the caller
+    request_id = json.loads(body)["request"]["requestId"]
+    assert f"refused request {request_id}: unknown skill" in caplog.text
+    assert "amzn1.ask.skill.someone-else" in caplog.text  # the detail, in the log
 
 
 @pytest.mark.parametrize(("offset", "status"), [(150, 200), (151, 400), (-150, 200), (-151, 400)])
@@ -145,7 +158,7 @@ def test_with_no_skill_id_every_request_is_refused(
     client = create_app(config).test_client()
     body = _launch_bytes()
     reason = json_error(post_json(client, body, signer.headers(body)), 400)
-    assert "no skill id is configured" in reason
+    assert reason == "Request verification failed: no skill id configured"
     assert server.fetched == []
 
 
@@ -155,7 +168,8 @@ def test_a_certificate_that_cannot_be_fetched_is_a_400(
     server.files[CERT_URL] = TimeoutError("S3 is slow today")
     body = _launch_bytes()
     reason = json_error(post_json(verified, body, signer.headers(body)), 400)
-    assert "could not be fetched" in reason and "S3 is slow today" in reason
+    assert reason.endswith("certificate could not be fetched")
+    assert "S3 is slow today" not in reason  # the cause is for the log, not the caller
 
 
 # -- client errors are JSON, with verification on or off -----------------------------------------

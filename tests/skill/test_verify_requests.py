@@ -117,14 +117,14 @@ def test_timestamp_must_be_within_150_seconds(offset: int, ok: bool) -> None:
     if ok:
         verifier.verify(headers(body), body)
     else:
-        with pytest.raises(VerificationError, match="150 seconds"):
+        with pytest.raises(VerificationError, match="more than 150 s"):
             verifier.verify(headers(body), body)
 
 
 def test_another_skill_and_no_configured_skill_fail() -> None:
     verifier, _ = _verifier()
     body = _body(skill_id="amzn1.ask.skill.other")
-    with pytest.raises(VerificationError, match="another skill"):
+    with pytest.raises(VerificationError, match="unknown skill"):
         verifier.verify(headers(body), body)
     lonely = RequestVerifier(
         set(), clock=Clock(), fetch=lambda _u: pem(make_leaf(CA)), trust_roots=[CA.cert]
@@ -157,7 +157,7 @@ def test_a_fetch_failure_is_a_verification_failure() -> None:
     junk = RequestVerifier(
         {SKILL_ID}, clock=Clock(), fetch=lambda _u: b"junk", trust_roots=[CA.cert]
     )
-    with pytest.raises(VerificationError, match="not a PEM chain"):
+    with pytest.raises(VerificationError, match="not PEM"):
         junk.verify(headers(_body()), _body())
 
 
