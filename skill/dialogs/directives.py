@@ -16,6 +16,7 @@ import enum
 import importlib
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import cache
 from typing import Any
 
@@ -87,7 +88,7 @@ def check_directives(expected: Any, where: Where) -> None:
         raise where.error("'directives' must be a list of directive types or mappings")
     known = _directive_types()
     for index, item in enumerate(expected):
-        place = where.at(expected, index)
+        place = replace(where.at(expected, index), label=f"{where.label}[{index + 1}]")
         content: Mapping[Any, Any] = item if isinstance(item, Mapping) else {"type": item}
         kind = content.get("type")
         if not isinstance(kind, str) or kind not in known:

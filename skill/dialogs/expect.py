@@ -88,13 +88,16 @@ def text_matches(pattern: Any, actual: str) -> bool:
 
 
 def is_subset(expected: Any, actual: Any) -> bool:
-    """True when every key (recursively) and list item in `expected` is in `actual`."""
+    """True when every key (recursively) and list item in `expected` is in `actual`; strings match
+    as text patterns, and a list against a string is a list of acceptable patterns."""
     if isinstance(expected, Mapping):
         return isinstance(actual, Mapping) and all(
             key in actual and is_subset(value, actual[key]) for key, value in expected.items()
         )
     if isinstance(expected, list) and isinstance(actual, list):
         return len(expected) == len(actual) and all(map(is_subset, expected, actual))
+    if isinstance(expected, list) and isinstance(actual, str):
+        return text_matches(expected, actual)  # choices, as for speech
     return expected == actual or (
         isinstance(expected, str) and isinstance(actual, str) and text_matches(expected, actual)
     )
