@@ -87,11 +87,14 @@ def _locale(handler_input: HandlerInput) -> str:
 
 
 def _session(handler_input: HandlerInput) -> dict[str, Any]:
-    """The session's attributes, where the engine's state travels between turns."""
+    """The session's attributes, where the engine's state travels between turns. A request
+    without a session (Alexa sends some; a launch should have one) is answered all the same,
+    from a fresh conversation whose state has nowhere to go."""
+    if handler_input.request_envelope.session is None:
+        log.info("a %s without a session", type(handler_input.request_envelope.request).__name__)
+        return {}
     attributes = handler_input.attributes_manager.session_attributes
-    if attributes is None:
-        raise ValueError("the request carries no session")
-    return attributes
+    return attributes if attributes is not None else {}
 
 
 def context_for(handler_input: HandlerInput, profiles: ProfileGateway) -> Context:
