@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from skill.dialogs.model import Dialog, DialogError, load_dialog
+from skill.dialogs.model import Dialog, DialogError, load_dialogs
 from skill.dialogs.report import format_result
 from skill.dialogs.runner import DialogResult
 
@@ -39,13 +39,14 @@ def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Col
 class DialogFile(pytest.File):
     def collect(self) -> Iterator[pytest.Item]:
         try:
-            dialog = load_dialog(self.path)
+            dialogs = load_dialogs(self.path)  # one per locale the file runs in
         except DialogError as error:
             raise self.CollectError(str(error)) from error
-        for channel in CHANNELS:
-            yield DialogItem.from_parent(
-                self, name=f"{dialog.name} [{channel}]", dialog=dialog, channel=channel
-            )
+        for dialog in dialogs:
+            for channel in CHANNELS:
+                yield DialogItem.from_parent(
+                    self, name=f"{dialog.name} [{channel}]", dialog=dialog, channel=channel
+                )
 
 
 class DialogItem(pytest.Item):

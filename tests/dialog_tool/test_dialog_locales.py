@@ -100,3 +100,18 @@ def test_turns_of_a_multi_locale_file_are_validated(tmp_path: Path) -> None:
         DialogError, match=r"d.yaml:10: turn 3: ChooseAreaIntent has no slot 'region'"
     ):
         load_dialogs(_write(tmp_path, text))
+
+
+def test_the_pytest_plugin_runs_each_locale_on_each_channel(pytester: pytest.Pytester) -> None:
+    folder = pytester.path / "dialogs"
+    folder.mkdir()
+    (folder / "two.yaml").write_text(TWO, encoding="utf-8")
+    result = pytester.runpytest("-p", "no:cacheprovider", "-v", str(folder))
+    result.assert_outcomes(passed=4)
+    result.stdout.fnmatch_lines_random(
+        [
+            f"*launch everywhere [[]{locale}[]] [[]{channel}[]] PASSED*"
+            for locale in ("en-US", "en-GB")
+            for channel in ("voice", "text")
+        ]
+    )
