@@ -2,7 +2,7 @@
 
 In-process by default (the Flask app with verification off, a throw-away SQLite store seeded with
 the dialog's profile, and a clock fixed on the dialog's day), or against a running endpoint with
-`--url`. `--update` rewrites expectations from the current answers for review.
+`--url`. `--update` rewrites only the expectations that failed (update.py).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from skill.dialogs.nlu import NLU_MODES
 from skill.dialogs.report import format_result
 from skill.dialogs.runner import DialogResult, HttpTransport, Transport, dialog_clock, run_dialog
 from skill.dialogs.text_channel import run_text_dialog
-from skill.dialogs.update import write_updated
+from skill.dialogs.update import format_update, update_dialog
 
 
 class FlaskTransport:
@@ -99,6 +99,7 @@ def run(args: argparse.Namespace) -> int:
         print(messages.text("cli.no_dialogs"), file=sys.stderr)
         return 2
     loaded, status = _load_all(files, args.nlu)
+    touched = False  # touched: --update found something failed
     for dialog in loaded:
         try:
             result = run_on_channel(dialog, args.channel, args.url)
@@ -108,10 +109,15 @@ def run(args: argparse.Namespace) -> int:
             continue
         print(format_result(result, verbose=args.verbose))
         if args.update:
-            write_updated(result)
-            print(messages.text("cli.updated", path=dialog.path))
+            update = update_dialog(result)
+            for line in format_update(update):
+                print(line)
+            touched = touched or not update.untouched
+            status = max(status, 0 if update.complete else 1)
         elif not result.ok:
             status = max(status, 1)
+    if args.update and not touched:
+        print(messages.text("cli.nothing_to_update"))
     return status
 
 
