@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from shared.storage import SafeStore
 from skill.config import SkillConfig
@@ -11,10 +15,25 @@ from skill.handlers import REQUEST_HANDLERS, ApologyExceptionHandler
 from skill.persistence import SqlProfiles
 from skill.profiles import NoProfiles, ProfileGateway
 
+log = logging.getLogger(__name__)
+
 
 def open_store(config: SkillConfig) -> SafeStore | None:
-    """The configured store, or None: without one the skill works, it just does not remember."""
-    return SafeStore.open(config.database_url) if config.database_url else None
+    """The configured store, or None: without one the skill works, it just does not remember.
+    Where progress is kept is logged at start-up (a password in the URL is not)."""
+    if not config.database_url:
+        log.info("no store configured: progress is not kept")
+        return None
+    log.info("keeping progress in %s", shown_url(config.database_url))
+    return SafeStore.open(config.database_url)
+
+
+def shown_url(url: str) -> str:
+    """A database URL fit for a log line: its password hidden."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:  # a plain path: nothing secret in it
+        return url
 
 
 def profiles_for(store: SafeStore | None) -> ProfileGateway:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import platformdirs
+
+log = logging.getLogger(__name__)
 
 # Timed seconds (holds and rests) in one voice response: Alexa plays at most 240 s of audio and
 # breaks per response, so a long set is split across turns well inside that limit.
@@ -38,7 +43,8 @@ class SkillConfig:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> SkillConfig:
-        """BACKSTRETCH_SKILL_IDS (comma-separated), DATABASE_URL (or BACKSTRETCH_DB),
+        """BACKSTRETCH_SKILL_IDS (comma-separated), DATABASE_URL (or BACKSTRETCH_DB; without
+        either, a SQLite file in the user's data directory, as the tutor keeps its progress),
         BACKSTRETCH_VERIFY=0 to turn verification off, BACKSTRETCH_RECORD_DIR to record dialogs."""
         env = os.environ if environ is None else environ
         ids = frozenset(
@@ -49,6 +55,23 @@ class SkillConfig:
             skill_ids=ids,
             verify=env.get("BACKSTRETCH_VERIFY", "1").strip().lower()
             not in ("0", "false", "no", "off"),
-            database_url=env.get("DATABASE_URL") or env.get("BACKSTRETCH_DB") or None,
+            database_url=env.get("DATABASE_URL") or env.get("BACKSTRETCH_DB") or _default_db(env),
             record_dir=Path(record) if record else None,
         )
+
+
+def default_skill_database() -> Path:
+    """Where the skill keeps progress when no database is configured: beside the tutor's."""
+    return Path(platformdirs.user_data_dir("backstretch")) / "skill.sqlite3"
+
+
+def _default_db(env: Mapping[str, str]) -> str:
+    """A SQLite file that remembers by default. On Lambda only /tmp is writable, and it lasts
+    as long as one instance: said loudly, with what to configure instead."""
+    if env.get("AWS_LAMBDA_FUNCTION_NAME") and not env.get("DYNAMODB_TABLE"):
+        log.warning(
+            "no store is configured on Lambda: progress is kept in /tmp, which lasts only as "
+            "long as this instance. Set DYNAMODB_TABLE (DynamoDB) or DATABASE_URL to keep it."
+        )
+        return "sqlite:////tmp/backstretch-skill.sqlite3"
+    return f"sqlite:///{default_skill_database()}"

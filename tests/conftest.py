@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bench.pg import fresh_schema
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The skill and the tutor keep progress in the user's data directory by default: every test,
+    and every server or tutor a test starts, gets a data directory of its own instead."""
+    os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="backstretch-test-data-")
 
 
 def _postgres_url() -> str:
