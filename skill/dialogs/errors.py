@@ -19,18 +19,18 @@ class DialogError(ValueError):
 
 
 def line_of(container: Any, key: Any = None) -> int | None:
-    """The 1-based line of a key in a mapping, or an item in a list, read with positions (ruamel's
-    round-trip loader); of the container itself without a key. None for plain data."""
-    positions = getattr(container, "lc", None)
-    if positions is None:
+    """The 1-based line of a key in a mapping, or an item in a list, read with positions
+    (yamlfile.py's Placed containers); of the container itself without a key. None for plain
+    data, such as a document built in a test."""
+    lines = getattr(container, "lines", None)
+    if not isinstance(lines, dict):
         return None
+    if key is None:
+        return int(getattr(container, "line", 0)) or None
     try:
-        if key is None:
-            return int(positions.line) + 1
-        found = positions.key(key) if isinstance(container, dict) else positions.item(key)
-    except (KeyError, IndexError, TypeError, AttributeError):
+        return lines.get(key)
+    except TypeError:  # an unhashable key cannot have been read from a file
         return None
-    return int(found[0]) + 1
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

@@ -107,11 +107,8 @@ def test_the_pytest_plugin_runs_each_locale_on_each_channel(pytester: pytest.Pyt
     folder.mkdir()
     (folder / "two.yaml").write_text(TWO, encoding="utf-8")
     result = pytester.runpytest("-p", "no:cacheprovider", "-v", str(folder))
-    result.assert_outcomes(passed=4)
-    result.stdout.fnmatch_lines_random(
-        [
-            f"*launch everywhere [[]{locale}[]] [[]{channel}[]] PASSED*"
-            for locale in ("en-US", "en-GB")
-            for channel in ("voice", "text")
-        ]
-    )
+    assert result.ret == 0
+    out = result.stdout.str()
+    for locale in ("en-US", "en-GB"):
+        for channel in ("voice", "text"):
+            assert f"launch everywhere [{locale}] [{channel}]" in out
