@@ -81,7 +81,7 @@ def read_yaml(path: Path) -> Any:
     """The document with positions; a file that cannot be read or parsed is a DialogError."""
     try:
         return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # a SafeLoader
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+    except (OSError, ValueError, yaml.YAMLError) as error:  # ValueError: `2026-13-45`, bad UTF-8
         detail = " ".join(str(error).split())
         raise DialogError(f"{path}: cannot read: {detail}") from error
 

@@ -176,6 +176,19 @@ def test_a_duplicate_key_is_refused_with_its_line(tmp_path: Path) -> None:
     assert "cannot read" in error and "duplicate key" in error and "line 4" in error
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("today: 2026-13-45\nturns:\n  - launch: true\n", "month must be in 1..12"),
+        ("? [a]\n: 1\nturns:\n  - launch: true\n", "a key must be a name or number"),
+        ("turns:\n  - say: !!python/object:os.system ls\n", "could not determine a constructor"),
+    ],
+)
+def test_what_yaml_cannot_build_is_a_load_error(text: str, message: str, tmp_path: Path) -> None:
+    error = _load_error(tmp_path, text)
+    assert error.startswith(f"{tmp_path / 'd.yaml'}: cannot read: ") and message in error
+
+
 def test_a_bad_file_on_the_command_line_exits_two_with_file_and_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
