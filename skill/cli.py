@@ -75,6 +75,11 @@ def parser() -> argparse.ArgumentParser:
 
     add_arguments(replay)
     replay.set_defaults(run=_replay)
+    pruning = commands.add_parser("prune", help=say("prune"), description=say("prune"))
+    from skill import prune
+
+    prune.add_arguments(pruning)
+    pruning.set_defaults(run=prune.run)
     return root
 
 

@@ -12,7 +12,7 @@ import json
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import BindParameter, Dialect, Engine, bindparam, func, select
@@ -198,6 +198,21 @@ class ProfileStore:
     def delete(self, user_id: str) -> None:
         """Forget the user and every session of theirs (the day is irrelevant to a deletion)."""
         self.apply(user_id, [DeleteProfile()], date.today())
+
+    def prune(self, unused_since: datetime) -> int:
+        """Delete every profile not changed since `unused_since` (naive UTC, as stored): a
+        session, a screening answer or a preference each change it. Their sessions go with
+        them (ON DELETE CASCADE). One statement per row set, so it is safe while servers are
+        answering: a user who comes back in the meantime is no longer unused, and is kept."""
+        stale = users.delete().where(users.c.updated_at < unused_since)
+        with self.engine.begin() as connection:
+            return int(connection.execute(stale).rowcount or 0)
+
+    def count_unused(self, unused_since: datetime) -> int:
+        """How many profiles `prune(unused_since)` would delete now."""
+        query = select(func.count()).select_from(users).where(users.c.updated_at < unused_since)
+        with self.engine.connect() as connection:
+            return int(connection.execute(query).scalar_one())
 
     def close(self) -> None:
         self.engine.dispose()
