@@ -1,4 +1,5 @@
-"""The web service: `create_app(config)` serves POST /alexa and GET /healthz.
+"""The web service: `create_app(config)` serves POST /alexa and GET /healthz (and, only with
+verification off, the dialog tool's test hook POST /_dialog/seed: see skill/dialogs/seed.py).
 
 Every failure a client can cause is a JSON 4xx with a clear reason (certification expects 400
 for verification failures); a failure of ours is an apology Alexa can speak. Never an HTTP 500.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from ask_sdk_model.request_envelope import RequestEnvelope
@@ -17,9 +18,16 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from shared import messages
 from skill.builder import open_store, profiles_for, skill_builder
+from skill.cert_fetch import fetch_url
 from skill.config import MAX_BODY_BYTES, SkillConfig
+from skill.dialogs.seed import SEED_PATH, add_seed_hook
+from skill.persistence import SqlProfiles
 from skill.serializer import FastSerializer
-from skill.verify import HeaderItems, RequestVerifier, VerificationError, fetch_url
+from skill.tolerant import generic_answer, is_known_request_type, without_unknown_enum_values
+from skill.verify import HeaderItems, RequestVerifier, VerificationError
+
+if TYPE_CHECKING:  # the recorder is imported only when recording: it brings the dialog tool
+    from skill.dialogs.recorder import DialogRecorder
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +54,9 @@ def _apology_envelope() -> dict[str, Any]:
 def _verifier(config: SkillConfig) -> RequestVerifier | None:
     if not config.verify:
         log.warning(
-            "REQUEST VERIFICATION IS OFF: any caller can drive this skill (development only)"
+            "REQUEST VERIFICATION IS OFF: any caller can drive this skill, and POST %s can set "
+            "any user's profile (development only)",
+            SEED_PATH,
         )
         return None
     return RequestVerifier(
@@ -62,12 +72,13 @@ class AlexaEndpoint:
     serialise. Flask calls it for POST /alexa; benchmarks call it directly."""
 
     def __init__(self, config: SkillConfig) -> None:
-        self.profiles = profiles_for(open_store(config))
+        self.store = open_store(config)
+        self.profiles = profiles_for(self.store)
         self.skill = skill_builder(self.profiles).create()
         self.verifier = _verifier(config)
         self.serializer = FastSerializer()
         self.hooks: list[ExchangeHook] = list(config.on_exchange)
-        self.recorder = None
+        self.recorder: DialogRecorder | None = None
         if config.record_dir is not None:
             from skill.dialogs.recorder import DialogRecorder
 
@@ -83,8 +94,15 @@ class AlexaEndpoint:
             try:
                 self.verifier.verify(headers, body, data)
             except VerificationError as error:
-                log.info("refused a request: %s", error.reason)
-                return _error(400, "http.verification_failed", reason=error.reason)
+                log.info(
+                    "refused request %s: %s (%s)", _request_id(data), error.reason, error.detail
+                )
+                status, refusal = _error(400, "http.verification_failed", reason=error.reason)
+                return status, {**refusal, "reason": error.reason}  # stable, for monitoring
+        if not is_known_request_type(data):
+            log.info("a request of a type this SDK does not know: %.80s", data["request"]["type"])
+            return 200, generic_answer()
+        data = without_unknown_enum_values(data)
         try:
             envelope = self.serializer.deserialize_data(data, RequestEnvelope)
             if not isinstance(data, dict) or envelope is None or envelope.request is None:
@@ -96,6 +114,11 @@ class AlexaEndpoint:
             _run_hook(hook, data, answer)
         return 200, answer
 
+    def forget(self, user: str) -> None:
+        """Drop this worker's copy of a user's profile (after the dialog test hook set it)."""
+        if isinstance(self.profiles, SqlProfiles):
+            self.profiles.cache.forget(user)
+
     def _invoke(self, envelope: RequestEnvelope) -> dict[str, Any]:
         try:
             response = self.skill.invoke(request_envelope=envelope, context=None)
@@ -104,6 +127,13 @@ class AlexaEndpoint:
         except Exception:  # the SDK's own dispatch errors, outside our exception handler
             log.exception("the skill could not answer")
             return _apology_envelope()
+
+
+def _request_id(data: Any) -> str:
+    """The request's own id for the log line of a refusal (whatever the caller sent)."""
+    request = data.get("request") if isinstance(data, dict) else None
+    found = request.get("requestId") if isinstance(request, dict) else None
+    return found[:100] if isinstance(found, str) else "-"
 
 
 def _json(answer: Answer) -> Response:
@@ -121,6 +151,8 @@ def create_app(config: SkillConfig | None = None) -> Flask:
     app.extensions["backstretch.endpoint"] = endpoint
     if endpoint.recorder is not None:
         app.extensions["backstretch.recorder"] = endpoint.recorder
+    if not config.verify:
+        add_seed_hook(app, endpoint.store, endpoint.forget)
 
     @app.post("/alexa")
     def alexa() -> Any:

@@ -3,38 +3,71 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
+import signal
 import sys
-from collections.abc import Callable, Sequence
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
+from types import FrameType
 
 from shared import messages
 from skill.config import SkillConfig
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from skill.app import create_app
-
     config = SkillConfig.from_env()
     if args.no_verify:
         config = replace(config, verify=False)
         print(messages.text("cli.verification_off"), file=sys.stderr)
+    if not config.verify:
+        print(messages.text("cli.seed_hook_on"), file=sys.stderr)
     if args.record:
         config = replace(config, record_dir=Path(args.record))
         print(messages.text("cli.recording", folder=args.record), file=sys.stderr)
     if config.verify and not config.skill_ids:
         print(messages.text("cli.needs_skill_id"), file=sys.stderr)
         return 2
+    with _development_store(config) as served:
+        _run_server(served, args.host, args.port)
+    return 0
+
+
+@contextlib.contextmanager
+def _development_store(config: SkillConfig) -> Iterator[SkillConfig]:
+    """The configured database, or a throw-away SQLite one for as long as the server runs: a
+    development server that forgot every user between turns could not be tested with dialogs
+    that span sessions (a returning user, a starting profile)."""
+    if config.database_url:
+        yield config
+        return
+    with tempfile.TemporaryDirectory(prefix="backstretch-serve-") as folder:
+        path = Path(folder) / "profiles.sqlite3"
+        print(messages.text("cli.temporary_store", path=path), file=sys.stderr)
+        yield replace(config, database_url=f"sqlite:///{path}")
+
+
+def _run_server(config: SkillConfig, host: str, port: int) -> None:
+    """Serve until Ctrl-C or SIGTERM, then write the sessions still being recorded."""
+    from skill.app import create_app
+
     app = create_app(config)
     print(messages.text("cli.production"), file=sys.stderr)
+    before = signal.signal(signal.SIGTERM, _interrupt)
     try:
-        app.run(host=args.host, port=args.port)
+        app.run(host=host, port=port)
     finally:
+        signal.signal(signal.SIGTERM, before)
         recorder = app.extensions.get("backstretch.recorder")
         if recorder is not None:
             recorder.flush()
-    return 0
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM (kill, docker stop, systemd) stops the server as Ctrl-C does, cleanly."""
+    raise KeyboardInterrupt
 
 
 def _package(args: argparse.Namespace) -> int:
@@ -75,11 +108,6 @@ def parser() -> argparse.ArgumentParser:
 
     add_arguments(replay)
     replay.set_defaults(run=_replay)
-    pruning = commands.add_parser("prune", help=say("prune"), description=say("prune"))
-    from skill import prune
-
-    prune.add_arguments(pruning)
-    pruning.set_defaults(run=prune.run)
     return root
 
 

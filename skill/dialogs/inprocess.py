@@ -4,35 +4,28 @@ dialog's starting profile, and the same voice chunking as production."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-from shared.profile import Profile
-from shared.reply import Effect, MarkScreened, RecordSession, SavePreferences
 from shared.storage import ProfileStore
 from skill.app import create_app
 from skill.config import VOICE_CHUNK_SECONDS, SkillConfig
 from skill.dialogs.model import Dialog
 from skill.dialogs.requests import USER_ID
-from skill.persistence import user_key
+from skill.dialogs.seed import seed_profile as seed
+from skill.dialogs.seed import starting_profile
 
 __all__ = ["VOICE_CHUNK_SECONDS", "dialog_app", "seed_profile"]
 
 
-def seed_profile(database_url: str, profile: dict[str, Any], today: Any) -> None:
+def seed_profile(database_url: str, profile: dict[str, Any], today: date) -> None:
     """Store the dialog's starting profile for the dialog's user, as earlier sessions would have."""
-    start = Profile.from_dict(profile)
-    effects: list[Effect] = [RecordSession(record) for record in start.sessions]
-    if start.hold_seconds and start.reps:
-        effects.append(SavePreferences(start.hold_seconds, start.reps))
     store = ProfileStore.open(database_url)
     try:
-        store.apply(user_key(USER_ID), effects, today)
-        if start.screened_on:
-            store.apply(user_key(USER_ID), [MarkScreened()], start.screened_on)
+        seed(store, USER_ID, starting_profile(profile), today)
     finally:
         store.close()
 

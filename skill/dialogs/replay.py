@@ -19,7 +19,7 @@ from skill.config import VOICE_CHUNK_SECONDS
 from skill.dialogs.model import Dialog, DialogError, load_dialogs, with_nlu
 from skill.dialogs.nlu import NLU_MODES
 from skill.dialogs.report import format_result
-from skill.dialogs.runner import DialogResult, HttpTransport, Transport, dialog_clock, run_dialog
+from skill.dialogs.runner import DialogResult, dialog_clock, run_dialog, run_over_http
 from skill.dialogs.text_channel import run_text_dialog
 from skill.dialogs.update import format_update, update_dialog
 
@@ -48,9 +48,8 @@ def run_on_channel(dialog: Dialog, channel: str, url: str | None = None) -> Dial
     """Run one dialog on the voice channel (in-process or at `url`) or the tutor's text channel."""
     if channel == "text":
         return run_text_dialog(dialog, VOICE_CHUNK_SECONDS)
-    if url:
-        transport: Transport = HttpTransport(url)
-        return run_dialog(dialog, transport)
+    if url:  # as a user of its own, its starting profile set through the server's test hook
+        return run_over_http(dialog, url)
     return run_in_process(dialog)
 
 

@@ -23,6 +23,8 @@ from skill.dialogs.nlu import FALLBACK, FALLBACK_INTENT, STRICT, uncovered
 SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 USER_ID = "amzn1.ask.account.DIALOG-USER"
 DEVICE_ID = "amzn1.ask.device.DIALOG-DEVICE"
+SESSION_STEM = "amzn1.echo-api.session.DIALOG-SESSION"
+REQUEST_STEM = "amzn1.echo-api.request.DIALOG"
 API_TOKEN = "DIALOG-API-ACCESS-TOKEN"
 API_ENDPOINT = "https://api.amazonalexa.com"
 
@@ -34,10 +36,11 @@ class Session:
     number: int = 0
     new: bool = True
     attributes: dict[str, Any] = field(default_factory=dict)
+    stem: str = SESSION_STEM  # over HTTP unique to the dialog and run: see runner.Identity
 
     @property
     def session_id(self) -> str:
-        return f"amzn1.echo-api.session.DIALOG-SESSION-{self.number}"
+        return f"{self.stem}-{self.number}"
 
     def after(self, envelope: Mapping[str, Any] | None, ended: bool) -> None:
         """Update from the skill's answer: attributes carry on, an ended session starts afresh."""
@@ -61,11 +64,15 @@ class RequestFactory:
         *,
         skill_id: str = SKILL_ID,
         user_id: str = USER_ID,
+        device_id: str = DEVICE_ID,
+        request_stem: str = REQUEST_STEM,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.locale = locale
         self.skill_id = skill_id
         self.user_id = user_id
+        self.device_id = device_id
+        self.request_stem = request_stem
         self.clock = clock
         self.model = load_model(locale)
         self.matcher = Matcher.for_locale(locale)  # built once per locale: it costs 6 ms
@@ -73,7 +80,7 @@ class RequestFactory:
 
     def _request_id(self) -> str:
         self._count += 1
-        return f"amzn1.echo-api.request.DIALOG-{self._count:04d}"
+        return f"{self.request_stem}-{self._count:04d}"
 
     def envelope(self, session: Session, request: dict[str, Any]) -> dict[str, Any]:
         application = {"applicationId": self.skill_id}
@@ -99,7 +106,7 @@ class RequestFactory:
                     "application": application,
                     "user": user,
                     "device": {
-                        "deviceId": DEVICE_ID,
+                        "deviceId": self.device_id,
                         "supportedInterfaces": {"AudioPlayer": {}},
                     },
                     "apiEndpoint": API_ENDPOINT,
@@ -166,7 +173,8 @@ class RequestFactory:
 
     def recorded(self, session: Session, raw: Mapping[str, Any]) -> dict[str, Any]:
         """A recorded request replayed in this dialog's session: a fresh id and timestamp, and
-        the dialog's user and skill (so a starting profile applies), the recorded device kept."""
+        the dialog's user, device id and skill (so a starting profile applies, and over HTTP no
+        dialog shares anything with another), the recorded device's interfaces kept."""
         request = copy.deepcopy(dict(raw["request"]))
         for key in ("requestId", "timestamp", "locale"):
             request.pop(key, None)
@@ -177,6 +185,8 @@ class RequestFactory:
             system = {**copy.deepcopy(recorded_system), "user": ours["user"]}
             envelope["context"] = {**copy.deepcopy(dict(raw["context"])), "System": system}
             system["application"] = ours["application"]
+            if isinstance(system.get("device"), dict):
+                system["device"]["deviceId"] = self.device_id
         return envelope
 
     def for_turn(self, session: Session, turn: Turn) -> dict[str, Any]:

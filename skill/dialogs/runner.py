@@ -1,28 +1,64 @@
 """Replaying a dialog turn by turn against a skill, in-process or over HTTP, collecting results.
 
 The transport is the only thing that differs between the two, so the same dialog checks the code
-under test in a unit test and a deployed endpoint in a smoke test.
+under test in a unit test and a deployed endpoint in a smoke test. In-process every dialog has a
+store of its own; a served endpoint has one store for all, so over HTTP each dialog speaks as a
+user, device and sessions of its own (`Identity`: unique to the run and the dialog) and its
+starting profile is set through the server's test hook (skill/dialogs/seed.py).
 """
 
 from __future__ import annotations
 
+import itertools
 import json
+import secrets
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
 
+from shared import messages
 from skill.dialogs.expect import Answer, Failure, check
 from skill.dialogs.model import Dialog, DialogError, Turn
 from skill.dialogs.requests import RequestFactory, Session
+
+# One token per process (a replay run, a pytest session) and a number per dialog: ids that no
+# other dialog of this run, and no earlier run against the same server, has used.
+RUN_TOKEN = secrets.token_hex(4).upper()
+_dialog_numbers = itertools.count(1)
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """The user, device, session and request ids one dialog speaks with over HTTP."""
+
+    user_id: str
+    device_id: str
+    session_stem: str
+    request_stem: str
+
+    @classmethod
+    def fresh(cls) -> Identity:
+        tag = f"DIALOG-{RUN_TOKEN}-{next(_dialog_numbers):04d}"
+        return cls(
+            user_id=f"amzn1.ask.account.{tag}",
+            device_id=f"amzn1.ask.device.{tag}",
+            session_stem=f"amzn1.echo-api.session.{tag}",
+            request_stem=f"amzn1.echo-api.request.{tag}",
+        )
 
 
 class Transport(Protocol):
     """Sends one request envelope and returns the HTTP status and the decoded JSON answer."""
 
     def send(self, envelope: dict[str, Any]) -> tuple[int, dict[str, Any]]: ...
+
+
+class SeedRefused(DialogError):
+    """The server would not set a dialog's starting profile (it has no test hook, or said no)."""
 
 
 class HttpTransport:
@@ -32,22 +68,42 @@ class HttpTransport:
         self.url = url
         self.timeout = timeout
 
+    @property
+    def seed_url(self) -> str:
+        """The test hook beside the endpoint: http://host/alexa -> http://host/_dialog/seed."""
+        return urllib.parse.urljoin(self.url, "_dialog/seed")
+
     def send(self, envelope: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        data = json.dumps(envelope).encode()
+        return self._post(self.url, envelope)
+
+    def seed(self, user_id: str, profile: dict[str, Any], today: date) -> None:
+        """Set the user's starting profile through the server's test hook; SeedRefused saying
+        why when the server has none (it verifies requests, or is not this skill) or refuses."""
+        body = {"userId": user_id, "profile": profile, "today": today.isoformat()}
+        status, answer = self._post(self.seed_url, body)
+        if status == 200 and answer.get("seeded") is True:
+            return
+        if status in (404, 405):
+            raise SeedRefused(messages.text("dialogs.no_seed_hook", url=self.seed_url))
+        reason = answer.get("error") or json.dumps(answer)[:300]
+        raise SeedRefused(messages.text("dialogs.seed_refused", status=status, reason=reason))
+
+    def _post(self, url: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        data = json.dumps(body, default=str).encode()
         request = urllib.request.Request(
-            self.url, data=data, headers={"Content-Type": "application/json"}, method="POST"
+            url, data=data, headers={"Content-Type": "application/json"}, method="POST"
         )
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 return response.status, json.loads(response.read() or b"{}")
         except urllib.error.HTTPError as error:
-            body = error.read()
+            answer = error.read()
             try:
-                return error.code, json.loads(body or b"{}")
+                return error.code, json.loads(answer or b"{}")
             except ValueError:
-                return error.code, {"error": body.decode(errors="replace")}
+                return error.code, {"error": answer.decode(errors="replace")}
         except (urllib.error.URLError, OSError, ValueError) as error:
-            raise DialogError(f"cannot reach {self.url}: {error}") from error
+            raise DialogError(f"cannot reach {url}: {error}") from error
 
 
 @dataclass
@@ -88,12 +144,34 @@ def _ended(turn: Turn, response: dict[str, Any] | None) -> bool:
     return bool(((response or {}).get("response") or {}).get("shouldEndSession"))
 
 
+def run_over_http(dialog: Dialog, url: str, factory: RequestFactory | None = None) -> DialogResult:
+    """Run a dialog against a served endpoint as a fresh user (see Identity), its starting
+    profile set first. A profile that cannot be set fails the first turn, saying why; the turns
+    are then not sent, since a returning user's dialog would fail on every one, misleadingly."""
+    identity = Identity.fresh()
+    factory = factory or RequestFactory(dialog.locale, clock=dialog_clock(dialog))
+    factory.user_id, factory.device_id = identity.user_id, identity.device_id
+    factory.request_stem = identity.request_stem
+    transport = HttpTransport(url)
+    if dialog.profile is not None:
+        try:
+            transport.seed(identity.user_id, dialog.profile, dialog.today)
+        except SeedRefused as error:
+            reason = messages.text("dialogs.profile_not_set", reason=error)
+            first = TurnResult(0, dialog.turns[0], None, None, None, error=reason)
+            return DialogResult(dialog, [first])
+    return run_dialog(dialog, transport, factory, Session(stem=identity.session_stem))
+
+
 def run_dialog(
-    dialog: Dialog, transport: Transport, factory: RequestFactory | None = None
+    dialog: Dialog,
+    transport: Transport,
+    factory: RequestFactory | None = None,
+    session: Session | None = None,
 ) -> DialogResult:
     """Send every turn, carry the session as Alexa would, check each turn's expectations."""
     factory = factory or RequestFactory(dialog.locale, clock=dialog_clock(dialog))
-    session = Session()
+    session = session or Session()
     results: list[TurnResult] = []
     for index, turn in enumerate(dialog.turns):
         result = TurnResult(index, turn, None, None, None)
