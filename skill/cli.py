@@ -73,7 +73,19 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 def _package(args: argparse.Namespace) -> int:
     from skill.package import build_skill_package
 
-    path = build_skill_package(Path(args.out), args.endpoint, args.ssl_certificate_type)
+    for url in (args.privacy_url, args.terms_url):
+        if url and not url.lower().startswith("https://"):
+            print(messages.text("cli.package_needs_https", url=url), file=sys.stderr)
+            return 2
+    if not args.privacy_url:  # the skill keeps personal information: Amazon wants a policy
+        print(messages.text("cli.package_no_privacy_url"), file=sys.stderr)
+    path = build_skill_package(
+        Path(args.out),
+        args.endpoint,
+        args.ssl_certificate_type,
+        privacy_url=args.privacy_url,
+        terms_url=args.terms_url,
+    )
     print(messages.text("cli.packaged", path=path))
     return 0
 
@@ -102,6 +114,8 @@ def parser() -> argparse.ArgumentParser:
     package.add_argument(
         "--ssl-certificate-type", default="Trusted", choices=("Trusted", "SelfSigned", "Wildcard")
     )
+    package.add_argument("--privacy-url", help=say("privacy_url"))
+    package.add_argument("--terms-url", help=say("terms_url"))
     package.set_defaults(run=_package)
     replay = commands.add_parser("replay", help=say("replay"))
     from skill.dialogs.replay import add_arguments

@@ -21,7 +21,10 @@ SUMMARY = "A guided coach for gentle neck, shoulder and lower-back stretches."
 DESCRIPTION = (
     "Back Stretch Coach asks where you feel stiff, checks for warning signs, explains each stretch "
     "and paces every hold and repetition, left and right, with rests and safety cues. "
-    "It is not medical advice."
+    # Amazon's policy for health skills asks for this disclaimer in the description.
+    "This skill is not a substitute for professional medical advice. Consult a doctor or "
+    "physical therapist about new, severe or lasting pain. It keeps your sessions, pain reports "
+    "and safety answers to pace your stretching; say 'delete my data' to erase them."
 )
 
 
@@ -35,8 +38,22 @@ def _publishing_locale() -> dict[str, Any]:
     }
 
 
-def manifest(endpoint_uri: str | None, ssl_certificate_type: str) -> dict[str, Any]:
+def manifest(
+    endpoint_uri: str | None,
+    ssl_certificate_type: str,
+    privacy_url: str | None = None,
+    terms_url: str | None = None,
+) -> dict[str, Any]:
+    """The manifest: the endpoint, a publishing locale per model, and the privacy declaration.
+    The skill keeps per-user sessions, pain reports and screening answers, so it declares that
+    it uses personal information, with the privacy policy (and terms) given per locale."""
     data: dict[str, Any] = json.loads(MANIFEST_TEMPLATE.read_text(encoding="utf-8"))
+    privacy = data["manifest"]["privacyAndCompliance"]
+    privacy["usesPersonalInfo"] = True
+    links = {"privacyPolicyUrl": privacy_url, "termsOfUseUrl": terms_url}
+    links = {key: url for key, url in links.items() if url}
+    if links:
+        privacy["locales"] = {locale: dict(links) for locale in LOCALES}
     endpoint = data["manifest"]["apis"]["custom"]["endpoint"]
     if endpoint_uri:
         endpoint["uri"] = endpoint_uri
@@ -47,7 +64,11 @@ def manifest(endpoint_uri: str | None, ssl_certificate_type: str) -> dict[str, A
 
 
 def build_skill_package(
-    out_dir: Path, endpoint_uri: str | None = None, ssl_certificate_type: str = "Trusted"
+    out_dir: Path,
+    endpoint_uri: str | None = None,
+    ssl_certificate_type: str = "Trusted",
+    privacy_url: str | None = None,
+    terms_url: str | None = None,
 ) -> Path:
     """Write `out_dir/skill-package` (replacing an older one) and return its path."""
     package = out_dir / "skill-package"
@@ -55,7 +76,8 @@ def build_skill_package(
         shutil.rmtree(package)
     models = package / "interactionModels" / "custom"
     models.mkdir(parents=True)
-    text = json.dumps(manifest(endpoint_uri, ssl_certificate_type), indent=2) + "\n"
+    written = manifest(endpoint_uri, ssl_certificate_type, privacy_url, terms_url)
+    text = json.dumps(written, indent=2) + "\n"
     (package / "skill.json").write_text(text, encoding="utf-8")
     for locale in LOCALES:
         shutil.copyfile(MODELS_DIR / f"{locale}.json", models / f"{locale}.json")

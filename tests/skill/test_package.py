@@ -182,3 +182,34 @@ def test_serve_no_verify_needs_no_skill_id(
     monkeypatch.setattr("flask.Flask.run", lambda _app, **_kwargs: None)
     assert main(["serve", "--no-verify"]) == 0
     assert messages.text("cli.verification_off") in capsys.readouterr().err
+
+
+def test_privacy_is_declared_truthfully_with_the_policy_per_locale(tmp_path: Path) -> None:
+    args = ["package", "--out", str(tmp_path), "--privacy-url", "https://coach.example.org/privacy"]
+    assert main([*args, "--terms-url", "https://coach.example.org/terms"]) == 0
+    manifest = json.loads((tmp_path / "skill-package" / "skill.json").read_text())["manifest"]
+    privacy = manifest["privacyAndCompliance"]
+    assert privacy["usesPersonalInfo"] is True  # sessions, pain reports, screening answers
+    assert set(privacy["locales"]) == set(LOCALES)
+    assert privacy["locales"]["en-GB"] == {
+        "privacyPolicyUrl": "https://coach.example.org/privacy",
+        "termsOfUseUrl": "https://coach.example.org/terms",
+    }
+    for locale in manifest["publishingInformation"]["locales"].values():
+        assert "not a substitute for professional medical advice" in locale["description"]
+
+
+def test_a_privacy_link_must_be_https(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["package", "--out", str(tmp_path), "--privacy-url", "http://coach.example.org/p"]
+    assert main(args) == 2
+    assert "is not an https URL" in capsys.readouterr().err
+    assert not (tmp_path / "skill-package").exists()
+
+
+def test_without_a_privacy_policy_the_package_says_amazon_will_ask_for_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["package", "--out", str(tmp_path)]) == 0
+    assert "asks for a privacy policy" in capsys.readouterr().err
+    manifest = json.loads((tmp_path / "skill-package" / "skill.json").read_text())["manifest"]
+    assert "locales" not in manifest["privacyAndCompliance"]
