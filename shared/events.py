@@ -36,6 +36,7 @@ class EventKind(StrEnum):
     DURATION = "duration"
     HISTORY = "history"
     DELETE_DATA = "delete_data"
+    PRIVACY = "privacy"  # "what do you keep about me?"
     START_OVER = "start_over"
     FEELING = "feeling"  # how a stretch felt, or a symptom ("a bit tight", "my leg went numb")
     UNKNOWN = "unknown"

@@ -34,6 +34,7 @@ INTENT_EVENTS: dict[str, EventKind] = {
     "DurationIntent": EventKind.DURATION,
     "HistoryIntent": EventKind.HISTORY,
     "DeleteDataIntent": EventKind.DELETE_DATA,
+    "PrivacyIntent": EventKind.PRIVACY,
     "SkipIntent": EventKind.SKIP,  # "skip this stretch", "next stretch" ("next" alone is NEXT)
     "ExplainIntent": EventKind.EXPLAIN,
     "RedoIntent": EventKind.REDO,  # "do it again" ("say that again" is REPEAT)
@@ -66,6 +67,7 @@ CUSTOM_INTENT_SLOTS: dict[str, dict[str, str]] = {
     "DurationIntent": {},
     "HistoryIntent": {},
     "DeleteDataIntent": {},
+    "PrivacyIntent": {},
     "SkipIntent": {},
     "ExplainIntent": {},
     "RedoIntent": {},

@@ -212,6 +212,12 @@ def _known(t: Turn, exercise_id: str) -> bool:
     return any(e.id == exercise_id for e in t.catalog.exercises)
 
 
+def privacy(t: Turn, _event: Event) -> None:
+    """ "What do you keep about me?": what is kept, for how long, and how to delete it."""
+    t.say("privacy.summary")
+    t.ask_current()
+
+
 def delete_data(t: Turn, _event: Event) -> None:
     if t.st.phase is not Phase.CONFIRM_DELETE:
         t.update(return_phase=t.st.phase, phase=Phase.CONFIRM_DELETE)
@@ -264,6 +270,7 @@ AFTER_PHASE: Mapping[EventKind, Answer] = {
     K.DURATION: duration,
     K.HISTORY: history,
     K.DELETE_DATA: delete_data,
+    K.PRIVACY: privacy,
     K.START_OVER: start_over,
     K.LAUNCH: launch,
     K.FEELING: feeling_noted,
