@@ -7,7 +7,9 @@ for verification failures); a failure of ours is an apology Alexa can speak. Nev
 
 from __future__ import annotations
 
+import atexit
 import logging
+import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -84,6 +86,7 @@ class AlexaEndpoint:
 
             self.recorder = DialogRecorder(config.record_dir, clock=config.clock)
             self.hooks.append(self.recorder.record)
+            _flush_at_exit(self.recorder)
 
     def answer(self, headers: HeaderItems, body: bytes) -> Answer:
         try:
@@ -109,10 +112,22 @@ class AlexaEndpoint:
                 raise ValueError("no request in the envelope")
         except Exception as error:  # the SDK raises several types for malformed envelopes
             return _error(400, "http.bad_envelope", detail=str(error).splitlines()[0][:200])
+        if self.recorder is not None:
+            self._begin_recording(self.recorder, data, envelope)
         answer = self._invoke(envelope)
         for hook in self.hooks:
             _run_hook(hook, data, answer)
         return 200, answer
+
+    def _begin_recording(
+        self, recorder: DialogRecorder, data: dict[str, Any], envelope: RequestEnvelope
+    ) -> None:
+        """Told before the skill runs, so a new session's recording keeps the profile the user
+        began it with (the skill may change it on the very first turn)."""
+        try:
+            recorder.begin(data, lambda: self.profiles.load(envelope))
+        except Exception:  # recording must never cost the user an answer
+            log.exception("the recorder failed")
 
     def forget(self, user: str) -> None:
         """Drop this worker's copy of a user's profile (after the dialog test hook set it)."""
@@ -206,6 +221,19 @@ def read_at_most(stream: Any, limit: int) -> bytes:
         parts.append(part)
         size += len(part)
     raise RequestEntityTooLarge()
+
+
+def _flush_at_exit(recorder: DialogRecorder) -> None:
+    """Write the recorder's open sessions when the process ends normally (a gunicorn worker told
+    to stop by SIGTERM exits that way); a weak reference, so a discarded app is not kept alive."""
+    alive = weakref.ref(recorder)
+
+    def flush() -> None:
+        found = alive()
+        if found is not None:
+            found.flush()
+
+    atexit.register(flush)
 
 
 def _run_hook(hook: ExchangeHook, request_json: dict[str, Any], answer: dict[str, Any]) -> None:

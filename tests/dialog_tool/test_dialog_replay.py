@@ -153,7 +153,9 @@ def test_recording_a_session_writes_a_replayable_dialog(tmp_path: Path) -> None:
     dialog_path = folder / "dialog.yaml"
     assert "REAL-PERSON" not in "".join(p.read_text() for p in folder.rglob("*.*"))
     dialog = load_dialog(dialog_path)
-    assert [t.kind for t in dialog.turns] == ["request", "request"]
+    assert [t.label for t in dialog.turns] == ["launch", "say: yes"]
+    assert 'say: "yes"  # request: requests/turn-02.json' in dialog_path.read_text()
+    assert (folder / "requests" / "turn-02.json").is_file()
     assert dialog.turns[1].expect["session_ends"] is True
     replayed = run_dialog(dialog, FlaskTransport(create_app(SkillConfig(verify=False))))
     assert replayed.ok, [t.failures for t in replayed.turns]
