@@ -11,6 +11,8 @@ chunk size given (the voice one), not the tutor's one repetition a reply, so tur
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from shared.events import Event, EventKind
 from shared.intents import event_for_intent
 from shared.model import load_model
@@ -25,6 +27,14 @@ from tutor.store import MemoryStore, local_user_key
 
 VOICE_ONLY = ("breaks", "attributes", "directives")
 DIALOG_USER = "local"
+
+
+@dataclass
+class TextTurnResult(TurnResult):
+    """A text turn's result, with the answer as the tutor gave it (there is no response JSON):
+    the reports show the conversation from it."""
+
+    answer: Answer | None = None
 
 
 def answer_for(reply: Reply) -> Answer:
@@ -101,7 +111,7 @@ class TextChannel:
         """Every turn in order; voice-only turns and checks are skipped."""
         results: list[TurnResult] = []
         for index, turn in enumerate(self.dialog.turns):
-            result = TurnResult(index, turn, None, None, None)
+            result = TextTurnResult(index, turn, None, None, None)
             results.append(result)
             if turn.kind == "session_end":
                 self.end_session()
@@ -115,7 +125,7 @@ class TextChannel:
                 continue
             expect = {k: v for k, v in turn.expect.items() if k not in VOICE_ONLY}
             result.failures = check(expect, answer)
-            result.status = 200
+            result.status, result.answer = 200, answer
         return DialogResult(self.dialog, results)
 
 

@@ -111,4 +111,4 @@ def test_the_pytest_plugin_runs_each_locale_on_each_channel(pytester: pytest.Pyt
     out = result.stdout.str()
     for locale in ("en-US", "en-GB"):
         for channel in ("voice", "text"):
-            assert f"launch everywhere [{locale}] [{channel}]" in out
+            assert f"launch everywhere ({locale})::turn 1: launch [{channel}]" in out

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -161,17 +160,7 @@ def test_recording_a_session_writes_a_replayable_dialog(tmp_path: Path) -> None:
     assert replayed.ok, [t.failures for t in replayed.turns]
 
 
-def test_pytest_plugin_collects_dialogs_with_junit(pytester: pytest.Pytester) -> None:
-    folder = pytester.path / "dialogs"
-    folder.mkdir()
-    shutil.copy(LIBRARY / "one_shot_start.yaml", folder / "good.yaml")
-    (folder / "bad.yaml").write_text(FAILING, encoding="utf-8")
-    result = pytester.runpytest("-p", "no:cacheprovider", "--junitxml=report.xml", str(folder))
-    result.assert_outcomes(passed=2, failed=2)  # each dialog runs on the voice and text channel
-    result.stdout.fnmatch_lines(["*FAIL wrong on purpose*", "*FAIL turn 1: launch*"])
-    assert (
-        "one-shot start of the neck routine [voice]" in (pytester.path / "report.xml").read_text()
-    )
+# The pytest plugin (items per turn, --dialog-url, skips): test_dialog_pytest_plugin.py
 
 
 def test_replay_against_a_running_endpoint(capsys: pytest.CaptureFixture[str]) -> None:
