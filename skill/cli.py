@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import logging
 import signal
 import sys
-import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from types import FrameType
@@ -30,23 +28,8 @@ def _serve(args: argparse.Namespace) -> int:
     if config.verify and not config.skill_ids:
         print(messages.text("cli.needs_skill_id"), file=sys.stderr)
         return 2
-    with _development_store(config) as served:
-        _run_server(served, args.host, args.port)
+    _run_server(config, args.host, args.port)
     return 0
-
-
-@contextlib.contextmanager
-def _development_store(config: SkillConfig) -> Iterator[SkillConfig]:
-    """The configured database, or a throw-away SQLite one for as long as the server runs: a
-    development server that forgot every user between turns could not be tested with dialogs
-    that span sessions (a returning user, a starting profile)."""
-    if config.database_url:
-        yield config
-        return
-    with tempfile.TemporaryDirectory(prefix="backstretch-serve-") as folder:
-        path = Path(folder) / "profiles.sqlite3"
-        print(messages.text("cli.temporary_store", path=path), file=sys.stderr)
-        yield replace(config, database_url=f"sqlite:///{path}")
 
 
 def _run_server(config: SkillConfig, host: str, port: int) -> None:
