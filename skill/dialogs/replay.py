@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from skill.config import VOICE_CHUNK_SECONDS
 from skill.dialogs.model import Dialog, DialogError, load_dialogs, with_nlu
 from skill.dialogs.nlu import NLU_MODES
 from skill.dialogs.report import format_result
-from skill.dialogs.runner import DialogResult, dialog_clock, run_dialog, run_over_http
+from skill.dialogs.runner import DialogResult, dialog_clock, run_over_http
 from skill.dialogs.text_channel import run_text_dialog
 from skill.dialogs.update import format_update, update_dialog
 
@@ -36,12 +35,11 @@ class FlaskTransport:
 
 
 def run_in_process(dialog: Dialog) -> DialogResult:
-    """Replay through the real app in this process, with its own temporary store."""
-    from skill.dialogs.inprocess import dialog_app
+    """Replay through the real app in this process: one app and store per run, in which the
+    dialog is a user of its own (sandbox.py), so dialogs never see each other's progress."""
+    from skill.dialogs.sandbox import shared_skill
 
-    with tempfile.TemporaryDirectory(prefix="backstretch-dialog-") as folder:
-        app = dialog_app(dialog, Path(folder))
-        return run_dialog(dialog, FlaskTransport(app))
+    return shared_skill().run(dialog)
 
 
 def run_on_channel(dialog: Dialog, channel: str, url: str | None = None) -> DialogResult:

@@ -1,10 +1,10 @@
 """Replaying a dialog turn by turn against a skill, in-process or over HTTP, collecting results.
 
 The transport is the only thing that differs between the two, so the same dialog checks the code
-under test in a unit test and a deployed endpoint in a smoke test. In-process every dialog has a
-store of its own; a served endpoint has one store for all, so over HTTP each dialog speaks as a
-user, device and sessions of its own (`Identity`: unique to the run and the dialog) and its
-starting profile is set through the server's test hook (skill/dialogs/seed.py).
+under test in a unit test and a deployed endpoint in a smoke test. A served endpoint has one store
+for all, and so has an in-process run (one app, skill/dialogs/sandbox.py), so each dialog speaks
+as a user, device and sessions of its own (`Identity`: unique to the run and the dialog). Over
+HTTP its starting profile is set through the server's test hook (skill/dialogs/seed.py).
 """
 
 from __future__ import annotations
