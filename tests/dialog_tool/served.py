@@ -1,5 +1,6 @@
 """A really served endpoint for tests: `backstretch-skill serve` in a subprocess on a free port of
-127.0.0.1, as a skill developer runs it, without the caller's database or recording settings."""
+127.0.0.1, as a skill developer runs it, without the caller's database or recording settings: its
+profiles go to a fresh SQLite file beside its log, not to the user's data directory."""
 
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ class ServedSkill:
         self.port = free_port()
         self.log_file = log_file
         env = {k: v for k, v in os.environ.items() if k not in _SETTINGS}
+        env["DATABASE_URL"] = f"sqlite:///{log_file.with_suffix('.sqlite3')}"
         with log_file.open("w", encoding="utf-8") as out:
             self.process = subprocess.Popen(
                 [*command(), "serve", "--port", str(self.port), *args],
