@@ -17,7 +17,7 @@ from shared import messages
 from skill.config import VOICE_CHUNK_SECONDS
 from skill.dialogs.model import Dialog, DialogError, load_dialogs, with_nlu
 from skill.dialogs.nlu import NLU_MODES
-from skill.dialogs.report import format_result
+from skill.dialogs.outcome import RunOutcome
 from skill.dialogs.runner import DialogResult, dialog_clock, run_over_http
 from skill.dialogs.text_channel import run_text_dialog
 from skill.dialogs.update import format_update, update_dialog
@@ -59,7 +59,9 @@ def _dialog_files(paths: Sequence[str]) -> list[Path]:
     return files
 
 
-def _load_all(files: Sequence[Path], nlu: str | None) -> tuple[list[Dialog], int]:
+def _load_all(
+    files: Sequence[Path], nlu: str | None, outcome: RunOutcome | None = None
+) -> tuple[list[Dialog], int]:
     """Every file's dialogs (one per locale it runs in), `--nlu` applied; a file that does not
     load is reported on stderr and makes the status 2."""
     loaded: list[Dialog] = []
@@ -70,6 +72,8 @@ def _load_all(files: Sequence[Path], nlu: str | None) -> tuple[list[Dialog], int
         except DialogError as error:
             print(f"ERROR {error}", file=sys.stderr)
             status = 2
+            if outcome is not None:
+                outcome.did_not_run(path, str(error))
             continue
         loaded += [with_nlu(d, nlu) if nlu else d for d in dialogs]
     return loaded, status
@@ -86,6 +90,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--channel", choices=("voice", "text"), default="voice", help=say("channel")
     )
     parser.add_argument("-v", "--verbose", action="store_true", help=say("verbose"))
+    parser.add_argument("--html", metavar="FILE", type=Path, help=say("html"))
+    parser.add_argument("--coverage", action="store_true", help=say("coverage"))
     parser.add_argument("--nlu", choices=NLU_MODES, help=say("nlu"))
 
 
@@ -95,26 +101,33 @@ def run(args: argparse.Namespace) -> int:
     if not files:
         print(messages.text("cli.no_dialogs"), file=sys.stderr)
         return 2
-    loaded, status = _load_all(files, args.nlu)
+    in_process = args.channel == "text" or not args.url
+    outcome = RunOutcome(
+        verbose=args.verbose, html=args.html, coverage=args.coverage, in_process=in_process
+    )
+    loaded, status = _load_all(files, args.nlu, outcome)
     touched = False  # touched: --update found something failed
-    for dialog in loaded:
-        try:
-            result = run_on_channel(dialog, args.channel, args.url)
-        except DialogError as error:
-            print(f"ERROR {error}", file=sys.stderr)
-            status = 2
-            continue
-        print(format_result(result, verbose=args.verbose))
-        if args.update:
-            update = update_dialog(result)
-            for line in format_update(update):
-                print(line)
-            touched = touched or not update.untouched
-            status = max(status, 0 if update.complete else 1)
-        elif not result.ok:
-            status = max(status, 1)
+    with outcome.running():
+        for dialog in loaded:
+            try:
+                result = run_on_channel(dialog, args.channel, args.url)
+            except DialogError as error:
+                print(f"ERROR {error}", file=sys.stderr)
+                status = 2
+                outcome.did_not_run(dialog.path, str(error))
+                continue
+            outcome.dialog(result)
+            if args.update:
+                update = update_dialog(result)
+                for line in format_update(update):
+                    print(line)
+                touched = touched or not update.untouched
+                status = max(status, 0 if update.complete else 1)
+            elif not result.ok:
+                status = max(status, 1)
     if args.update and not touched:
         print(messages.text("cli.nothing_to_update"))
+    outcome.finish()
     return status
 
 
