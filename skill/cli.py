@@ -79,6 +79,12 @@ def _replay(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def _dialogs_import(args: argparse.Namespace) -> int:
+    from skill.dialogs.importers import run
+
+    return run(args)
+
+
 def parser() -> argparse.ArgumentParser:
     def say(key: str) -> str:
         return messages.text(f"cli.{key}")
@@ -105,6 +111,15 @@ def parser() -> argparse.ArgumentParser:
 
     add_arguments(replay)
     replay.set_defaults(run=_replay)
+    dialogs = commands.add_parser("dialogs", help=say("dialogs"))
+    tools = dialogs.add_subparsers(dest="dialogs_command", metavar="COMMAND", required=True)
+    importing = tools.add_parser(
+        "import", help=say("dialogs_import"), description=say("dialogs_import")
+    )
+    from skill.dialogs.importers import add_arguments as add_import_arguments
+
+    add_import_arguments(importing)
+    importing.set_defaults(run=_dialogs_import)
     return root
 
 
