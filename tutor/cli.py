@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,8 +19,9 @@ from shared import messages
 from shared.events import AREAS, CueLevel
 from shared.locales import DEFAULT_LOCALE
 from shared.routine import HOLD_LIMITS, REPS_LIMITS
-from shared.storage import SafeStore, default_sqlite_path
+from shared.storage import default_sqlite_path
 from tutor.clock import Clock, RealClock
+from tutor.database import TutorDatabase, open_database
 from tutor.driver import TutorUI, run_conversation, show_summary
 from tutor.history import history_lines
 from tutor.plain import PlainUI, terminal_width
@@ -106,24 +108,30 @@ def _interactive() -> bool:
 
 
 def make_ui(args: argparse.Namespace, clock: Clock) -> TutorUI:
-    if args.plain or not _interactive():
+    """Full screen on a capable terminal; plain lines when asked, into a pipe, or on a terminal
+    that says it cannot move the cursor (TERM=dumb, as in Emacs shells and some CI logs)."""
+    if args.plain or not _interactive() or os.environ.get("TERM", "") == "dumb":
         return PlainUI(clock, speed=args.speed)
     from tutor.app import TerminalUI
 
     return TerminalUI(clock, speed=args.speed, plain_style=no_color())
 
 
-def _store(args: argparse.Namespace) -> SafeStore:
-    return SafeStore.open(str(args.db) if args.db else None)
+def _warn(text: str) -> None:
+    with contextlib.suppress(OSError):
+        print(wrap_text(text, terminal_width()), file=sys.stderr)
 
 
 EXIT_CODES: dict[type[BaseException], int] = {KeyboardInterrupt: 130, EOFError: 0}
 
 
 def coach(args: argparse.Namespace, clock: Clock, ui: TutorUI | None = None) -> int:
-    store = _store(args)
+    database = open_database(args.db)
+    store = database.store
     prefs = Preferences(area=args.area, hold=args.hold, reps=args.reps, cues=args.cues)
     session = TutorSession(store, clock.today(), user=args.profile, preferences=prefs)
+    if not database.usable:  # said before the session, not discovered after it
+        _warn(database.explain())
     tally = Tally(clock)
     with ClosingSignals() as closing:  # a closed terminal must reach the save below, not kill us
         try:
@@ -131,14 +139,18 @@ def coach(args: argparse.Namespace, clock: Clock, ui: TutorUI | None = None) -> 
             conversation = run_conversation(session, ui, bell=args.bell, tally=tally)
             saved = asyncio.run(closing.watch(conversation))
         except (KeyboardInterrupt, EOFError, OSError) as stopped:  # OSError: the terminal is gone
+            if isinstance(stopped, KeyboardInterrupt) and not closing.signum:
+                _print("")  # Ctrl-C leaves the cursor after "^C" on the prompt's line
             saved = session.save_partial()
             show_summary(session, tally, _print, session.locale)
-            _goodbye(saved)
+            _goodbye(saved, database)
+            if closing.signum or isinstance(stopped, OSError):
+                silence_closed_terminal()
             return 128 + closing.signum if closing.signum else _exit_code(stopped)
         finally:
             store.close()
     if saved is not None:  # input ended at a question
-        _goodbye(saved)
+        _goodbye(saved, database)
     return 0
 
 
@@ -155,18 +167,34 @@ def _print(text: str) -> None:
         print(wrap_text(text, terminal_width()))
 
 
-def _goodbye(saved: bool) -> None:
+def _goodbye(saved: bool, database: TutorDatabase) -> None:
     _print(messages.text("tutor.goodbye_saved" if saved else "tutor.goodbye_unsaved"))
+    if not saved and database.problem:
+        _warn(database.explain())
 
 
 def history(args: argparse.Namespace, clock: Clock) -> int:
-    store = _store(args)
+    database = open_database(args.db)
     try:
-        profile = store.load(local_user_key(args.profile))
+        profile = database.store.load(local_user_key(args.profile))
     finally:
-        store.close()
+        database.close()
+    if not database.usable:  # not "No sessions yet.": the file could not be read
+        _warn(database.explain("tutor.history_unreadable"))
+        return 1
     print("\n".join(history_lines(profile, clock.today())))
     return 0
+
+
+def silence_closed_terminal() -> None:
+    """The terminal is gone: point standard output and error at /dev/null, so the interpreter's
+    last flush at exit cannot fail with "Exception ignored ... OSError: [Errno 5]"."""
+    with contextlib.suppress(OSError, ValueError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(null, stream.fileno())
+        os.close(null)
 
 
 def main(argv: Sequence[str] | None = None, clock: Clock | None = None) -> int:
@@ -177,4 +205,5 @@ def main(argv: Sequence[str] | None = None, clock: Clock | None = None) -> int:
         return history(args, clock) if args.command == "history" else coach(args, clock)
     except (BrokenPipeError, OSError) as error:  # a closed terminal: nothing left to tell
         logging.getLogger(__name__).debug("output closed: %s", error)
+        silence_closed_terminal()
         return 1

@@ -30,12 +30,25 @@ _blocked = [0]  # how many `blocking()` blocks the main thread is in
 
 @contextlib.contextmanager
 def blocking() -> Iterator[None]:
-    """Around a blocking call on the event loop's thread: a closing signal raises right there."""
+    """Around a blocking call on the event loop's thread: a closing signal raises right there,
+    and so does Ctrl-C. (asyncio.run's own Ctrl-C handler only cancels the main task, which
+    cannot happen while `input()` blocks the loop: the first Ctrl-C would be swallowed.)"""
     _blocked[0] += 1
+    previous = _set_sigint(signal.default_int_handler)
     try:
         yield
     finally:
         _blocked[0] -= 1
+        if previous is not None:
+            _set_sigint(previous)
+
+
+def _set_sigint(handler: Any) -> Any:
+    """Install `handler` for SIGINT and return the old one; None outside the main thread."""
+    try:
+        return signal.signal(signal.SIGINT, handler)
+    except ValueError:  # not the main thread: signals are not ours to set
+        return None
 
 
 class TerminalClosed(KeyboardInterrupt):

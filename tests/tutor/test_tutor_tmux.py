@@ -241,3 +241,22 @@ def test_no_word_is_broken_across_lines(
     assert max(len(line) for line in lines) > columns - 15  # the width is used, not 80
     terminal.keys("stop", "Enter")
     terminal.wait_for("TUTOR-EXIT-0")
+
+
+@pytest.mark.parametrize("env", ["", "TERM=dumb "], ids=["plain", "term-dumb"])
+def test_the_first_ctrl_c_at_a_plain_prompt_ends_cleanly(
+    terminal: Terminal, tmp_path: Path, env: str
+) -> None:
+    """asyncio's own Ctrl-C handler would only cancel a task that input() blocks: not here. A
+    TERM=dumb terminal gets plain lines (no full-screen escape codes) without asking."""
+    mode = "" if env else " --plain"
+    stderr = tmp_path / "stderr.txt"
+    command = f"{env}{TUTOR}{mode} --db {tmp_path / 'p.sqlite3'} 2>{stderr}; echo TUTOR-EXIT-$?"
+    terminal.start(f"trap true INT; {command}; sleep 30")  # the shell outlives Ctrl-C
+    terminal.wait_for("both legs?")
+    screen = terminal.screen()
+    assert "\x1b[" not in screen and "Type your answer (Tab completes)" not in screen
+    terminal.keys("C-c")  # once
+    after = terminal.wait_for("TUTOR-EXIT-130")
+    assert "Stopped. What you did today is saved." in after
+    assert "Traceback" not in stderr.read_text() and "Exception ignored" not in stderr.read_text()
