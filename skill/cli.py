@@ -111,6 +111,11 @@ def parser() -> argparse.ArgumentParser:
 
     add_arguments(replay)
     replay.set_defaults(run=_replay)
+    pruning = commands.add_parser("prune", help=say("prune"), description=say("prune"))
+    from skill import prune
+
+    prune.add_arguments(pruning)
+    pruning.set_defaults(run=prune.run)
     dialogs = commands.add_parser("dialogs", help=say("dialogs"))
     tools = dialogs.add_subparsers(dest="dialogs_command", metavar="COMMAND", required=True)
     importing = tools.add_parser(
