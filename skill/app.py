@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import time
 import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -19,17 +20,20 @@ from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from shared import messages
+from skill import logs, request_context
 from skill.builder import open_store, profiles_for, skill_builder
 from skill.cert_fetch import fetch_url
 from skill.config import MAX_BODY_BYTES, SkillConfig
 from skill.dialogs.seed import SEED_PATH, add_seed_hook
 from skill.persistence import SqlProfiles
+from skill.readiness import ReadinessProbe
 from skill.serializer import FastSerializer
 from skill.tolerant import generic_answer, is_known_request_type, without_unknown_enum_values
 from skill.verify import HeaderItems, RequestVerifier, VerificationError
 
 if TYPE_CHECKING:  # the recorder is imported only when recording: it brings the dialog tool
     from skill.dialogs.recorder import DialogRecorder
+    from skill.metrics import EndpointMetrics  # imported by create_app: prometheus_client
 
 log = logging.getLogger(__name__)
 
@@ -71,10 +75,12 @@ def _verifier(config: SkillConfig) -> RequestVerifier | None:
 
 class AlexaEndpoint:
     """The whole request path without the web framework: verify, deserialise, run the skill,
-    serialise. Flask calls it for POST /alexa; benchmarks call it directly."""
+    serialise. Flask calls it for POST /alexa; benchmarks call it directly. With `metrics`,
+    each request is counted and timed as it ends, and each failure of the store counted."""
 
-    def __init__(self, config: SkillConfig) -> None:
-        self.store = open_store(config)
+    def __init__(self, config: SkillConfig, metrics: EndpointMetrics | None = None) -> None:
+        self.metrics = metrics
+        self.store = open_store(config, metrics.storage_failed if metrics is not None else None)
         self.profiles = profiles_for(self.store)
         self.skill = skill_builder(self.profiles).create()
         self.verifier = _verifier(config)
@@ -89,10 +95,22 @@ class AlexaEndpoint:
             _flush_at_exit(self.recorder)
 
     def answer(self, headers: HeaderItems, body: bytes) -> Answer:
+        """The answer, in a request context: log lines meanwhile carry the request id."""
+        started = time.perf_counter()
+        with request_context.answering() as context:
+            answer = self._answer(headers, body, context)
+            if self.metrics is not None:
+                self.metrics.observe(context, answer, time.perf_counter() - started)
+            return answer
+
+    def _answer(
+        self, headers: HeaderItems, body: bytes, context: request_context.RequestContext
+    ) -> Answer:
         try:
             data = orjson.loads(body)
         except orjson.JSONDecodeError:
             return _error(400, "http.bad_json")
+        context.read(data)
         if self.verifier is not None:
             try:
                 self.verifier.verify(headers, body, data)
@@ -141,6 +159,7 @@ class AlexaEndpoint:
             return answer
         except Exception:  # the SDK's own dispatch errors, outside our exception handler
             log.exception("the skill could not answer")
+            request_context.note_apology()
             return _apology_envelope()
 
 
@@ -157,12 +176,18 @@ def _json(answer: Answer) -> Response:
 
 
 def create_app(config: SkillConfig | None = None) -> Flask:
-    """The Flask app; with no config, settings come from the environment (for gunicorn)."""
+    """The Flask app; with no config, settings come from the environment (for gunicorn).
+    Logging follows BACKSTRETCH_LOG_FORMAT (skill/logs.py); metrics are served at /metrics."""
+    logs.configure_app()
+    from skill import metrics  # here, not at import: the in-process endpoint needs none
+
     config = config or SkillConfig.from_env()
     app = Flask("backstretch")
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.json.sort_keys = False  # type: ignore[attr-defined]  # answers need no sorting; it costs
-    endpoint = AlexaEndpoint(config)
+    endpoint_metrics = metrics.EndpointMetrics()
+    endpoint = AlexaEndpoint(config, endpoint_metrics)
+    readiness = ReadinessProbe(endpoint.store)
     app.extensions["backstretch.endpoint"] = endpoint
     if endpoint.recorder is not None:
         app.extensions["backstretch.recorder"] = endpoint.recorder
@@ -175,11 +200,23 @@ def create_app(config: SkillConfig | None = None) -> Flask:
 
     @app.get("/healthz")
     def healthz() -> Any:
+        """Liveness only: the process answers (/readyz says whether its store does)."""
         return jsonify(status="ok")
+
+    @app.get("/readyz")
+    def readyz() -> Any:
+        return _json(readiness.probe())
+
+    @app.get("/metrics")
+    def metrics_page() -> Any:
+        body, content_type = metrics.exposition()
+        return Response(body, content_type=content_type)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
         if error.code == 413:
+            if request.path == "/alexa":
+                endpoint_metrics.body_too_large()
             return _json(_error(413, "http.too_large"))
         if error.code == 405:
             return _json(_error(405, "http.method_not_allowed", method=request.method))

@@ -10,6 +10,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from shared.storage import SafeStore
+from shared.storage.safe import FailureHook
 from skill.config import SkillConfig
 from skill.handlers import REQUEST_HANDLERS, ApologyExceptionHandler
 from skill.persistence import SqlProfiles
@@ -18,14 +19,15 @@ from skill.profiles import NoProfiles, ProfileGateway
 log = logging.getLogger(__name__)
 
 
-def open_store(config: SkillConfig) -> SafeStore | None:
+def open_store(config: SkillConfig, on_failure: FailureHook | None = None) -> SafeStore | None:
     """The configured store, or None: without one the skill works, it just does not remember.
-    Where progress is kept is logged at start-up (a password in the URL is not)."""
+    Where progress is kept is logged at start-up (a password in the URL is not). `on_failure`
+    is told of each failure the store absorbs (the endpoint's metrics count them)."""
     if not config.database_url:
         log.info("no store configured: progress is not kept")
         return None
     log.info("keeping progress in %s", shown_url(config.database_url))
-    return SafeStore.open(config.database_url)
+    return SafeStore.open(config.database_url, on_failure=on_failure)
 
 
 def shown_url(url: str) -> str:

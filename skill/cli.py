@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -12,6 +11,7 @@ from pathlib import Path
 from types import FrameType
 
 from shared import messages
+from skill import logs
 from skill.config import SkillConfig
 
 
@@ -19,14 +19,14 @@ def _serve(args: argparse.Namespace) -> int:
     config = SkillConfig.from_env()
     if args.no_verify:
         config = replace(config, verify=False)
-        print(messages.text("cli.verification_off"), file=sys.stderr)
+        logs.notice(messages.text("cli.verification_off"))
     if not config.verify:
-        print(messages.text("cli.seed_hook_on"), file=sys.stderr)
+        logs.notice(messages.text("cli.seed_hook_on"))
     if args.record:
         config = replace(config, record_dir=Path(args.record))
-        print(messages.text("cli.recording", folder=args.record), file=sys.stderr)
+        logs.notice(messages.text("cli.recording", folder=args.record))
     if config.verify and not config.skill_ids:
-        print(messages.text("cli.needs_skill_id"), file=sys.stderr)
+        logs.notice(messages.text("cli.needs_skill_id"))
         return 2
     _run_server(config, args.host, args.port)
     return 0
@@ -37,7 +37,7 @@ def _run_server(config: SkillConfig, host: str, port: int) -> None:
     from skill.app import create_app
 
     app = create_app(config)
-    print(messages.text("cli.production"), file=sys.stderr)
+    logs.notice(messages.text("cli.production"))
     before = signal.signal(signal.SIGTERM, _interrupt)
     try:
         app.run(host=host, port=port)
@@ -129,7 +129,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logs.configure_command_line()  # text, or JSON lines with BACKSTRETCH_LOG_FORMAT=json
     args = parser().parse_args(argv)
     run: Callable[[argparse.Namespace], int] = args.run
     try:

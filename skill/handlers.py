@@ -34,6 +34,7 @@ from shared.events import Event, EventKind
 from shared.intents import CUSTOM_INTENT_SLOTS, INTENT_EVENTS, event_for_intent
 from shared.locales import DEFAULT_LOCALE
 from shared.reply import RecordSession
+from skill import request_context
 from skill.config import VOICE_CHUNK_SECONDS
 from skill.profiles import ProfileGateway, request_day
 from skill.ssml import render
@@ -262,6 +263,7 @@ class ApologyExceptionHandler(AbstractExceptionHandler):
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
         log.exception("the skill failed on a request", exc_info=exception)
+        request_context.note_apology()  # counted as an apology, not an answer (/metrics)
         locale = _safe_locale(handler_input)
         return (
             handler_input.response_builder.speak(messages.text("skill.apology", locale))
