@@ -10,8 +10,12 @@ from collections.abc import Callable
 from typing import Protocol
 
 from shared.events import Event, EventKind
-from shared.reply import Ask, Hold, Reply, Rest
+from shared.illustration import figure_for
+from shared.in_view import INTRO_KEYS, exercise_in_view
+from shared.locales import DEFAULT_LOCALE
+from shared.reply import Ask, Hold, Reply, Rest, Say
 from shared.reply_text import step_texts
+from tutor.figure import figure_text
 from tutor.session import TutorSession
 from tutor.summary import Tally, summary_lines
 
@@ -28,13 +32,26 @@ class TutorUI(Protocol):
     def bell(self) -> None: ...
 
 
+def show_figure(reply: Reply, ui: TutorUI, locale: str) -> None:
+    """The picture of the stretch a reply introduces, under its first line (its first side)."""
+    exercise = exercise_in_view(reply.state)
+    if exercise is not None:
+        side = exercise.sides[0].id if exercise.sides else None
+        ui.show(figure_text(figure_for(exercise.id, side), locale))
+
+
 async def _play_reply(
-    reply: Reply, ui: TutorUI, *, bell: bool, tally: Tally | None = None
+    reply: Reply,
+    ui: TutorUI,
+    *,
+    bell: bool,
+    tally: Tally | None = None,
+    locale: str = DEFAULT_LOCALE,
 ) -> Event | None:
     """Show and play a reply's steps; returns the event of a key that interrupted a countdown.
 
     Holds and rests are countdowns, and a question is left to `ui.ask`, which shows it with the
-    prompt; everything else is shown as lines."""
+    prompt; everything else is shown as lines, a stretch's introduction with its picture."""
     for step in reply.steps:
         if isinstance(step, Hold | Rest):
             if tally is not None:
@@ -50,6 +67,8 @@ async def _play_reply(
             for text in step_texts(step):
                 if text:
                     ui.show(text)
+            if isinstance(step, Say) and step.key in INTRO_KEYS:
+                show_figure(reply, ui, locale)
     return None
 
 
@@ -69,10 +88,10 @@ async def run_conversation(
     screen is counted and summed up at the end (an exception leaves that to the caller)."""
     replies = session.start()
     for earlier in replies[:-1]:
-        await _play_reply(earlier, ui, bell=bell, tally=tally)
+        await _play_reply(earlier, ui, bell=bell, tally=tally, locale=session.locale)
     reply = replies[-1]
     while True:
-        interrupted = await _play_reply(reply, ui, bell=bell, tally=tally)
+        interrupted = await _play_reply(reply, ui, bell=bell, tally=tally, locale=session.locale)
         if interrupted is not None:
             reply = session.feed(interrupted)
             continue
