@@ -90,15 +90,23 @@ _CHANGED_COLUMNS: dict[type, tuple[str, ...]] = {
 }
 
 
+def _dialect_insert(dialect: Dialect) -> Any:
+    """The dialect's own insert(), which knows its ON CONFLICT syntax."""
+    if dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert
+
+
 def _build_statements(dialect: Dialect) -> _Statements:
     """Every statement a write uses, compiled for one dialect (its own INSERT ... ON CONFLICT).
     A session's insert returns its id (SQLite has RETURNING since 3.35). The dialect's module
     is imported here, for the dialect in use only: PostgreSQL's costs a SQLite server (and a
     cold start) about 60 ms of imports, psycopg's driver module included."""
-    if dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert = _dialect_insert(dialect)
     user: BindParameter[str] = bindparam("user_id")
     bare = insert(users).values(
         user_id=user, created_at=bindparam("now"), updated_at=bindparam("now")
