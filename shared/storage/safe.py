@@ -40,28 +40,47 @@ def is_database_failure(error: Exception) -> bool:
 
 T = TypeVar("T")
 
+# Told of each failure the store absorbed: the operation ("open", "load" or "save") and the
+# error. The skill counts them for its metrics, the tutor names the file; shared/ knows nothing
+# of how they are kept.
+FailureHook = Callable[[str, BaseException], object]
+_OPERATIONS = {"loaded": "load", "saved": "save"}
+
 
 class SafeStore:
     """Wraps a ProfileStore (None when it could not be opened); `healthy` tells the last outcome."""
 
-    def __init__(self, store: ProfileStore | None, logger: logging.Logger = log) -> None:
+    def __init__(
+        self,
+        store: ProfileStore | None,
+        logger: logging.Logger = log,
+        on_failure: FailureHook | None = None,
+    ) -> None:
         self.store = store
         self.log = logger
         self.healthy = store is not None
+        self.on_failure = on_failure
 
     @classmethod
     def open(
-        cls, url: str | None = None, *, timeout: float = 2.0, logger: logging.Logger = log
+        cls,
+        url: str | None = None,
+        *,
+        timeout: float = 2.0,
+        logger: logging.Logger = log,
+        on_failure: FailureHook | None = None,
     ) -> SafeStore:
         """Open the store, or a SafeStore that saves nothing (and says so once) when it cannot."""
         try:
-            return cls(ProfileStore.open(url, timeout=timeout), logger)
+            return cls(ProfileStore.open(url, timeout=timeout), logger, on_failure)
         except Exception as error:
             if not is_database_failure(error):
                 raise
             reason = brief(error)
             logger.warning("progress will not be saved: cannot open the database (%s)", reason)
-            return cls(None, logger)
+            safe = cls(None, logger, on_failure)
+            safe._failed("open", error)
+            return safe
 
     def _run(self, action: str, call: Callable[[ProfileStore], T]) -> tuple[bool, T | None]:
         """(True, result) when the database answered; (False, None), logged, when it failed."""
@@ -74,9 +93,19 @@ class SafeStore:
                 raise  # a bug of ours: let the front end's own last resort deal with it
             self.healthy = False
             self.log.warning("progress not %s: database error (%s)", action, brief(error))
+            self._failed(_OPERATIONS[action], error)
             return False, None
         self.healthy = True
         return True, result
+
+    def _failed(self, operation: str, error: BaseException) -> None:
+        """Tell the failure hook, if any; a hook that fails costs a log line, not the answer."""
+        if self.on_failure is None:
+            return
+        try:
+            self.on_failure(operation, error)
+        except Exception:
+            self.log.exception("the storage failure hook failed")
 
     def load(self, user_id: str) -> Profile | None:
         return self._run("loaded", lambda store: store.load(user_id))[1]
