@@ -37,6 +37,8 @@ class SessionRecord:
     pain_stretch: str | None = None  # the stretch being done when pain was last reported
     feelings: tuple[tuple[str, str], ...] = ()  # (stretch id, Feeling value) per check-in
     stopped_for: str | None = None  # STOPPED_FOR_PAIN, STOPPED_FOR_SYMPTOM, or None
+    # (stretch id, hold seconds, repetitions): the level each stretch was done at (#18)
+    levels: tuple[tuple[str, int, int], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -48,6 +50,7 @@ class SessionRecord:
             "pain_stretch": self.pain_stretch,
             "feelings": [list(pair) for pair in self.feelings],
             "stopped_for": self.stopped_for,
+            "levels": [list(level) for level in self.levels],
         }
 
     @classmethod
@@ -61,6 +64,7 @@ class SessionRecord:
             pain_stretch=_text_or_none(data.get("pain_stretch")),
             feelings=tuple((str(s), str(f)) for s, f in data.get("feelings") or ()),
             stopped_for=_text_or_none(data.get("stopped_for")),
+            levels=tuple((str(s), int(h), int(r)) for s, h, r in data.get("levels") or ()),
         )
 
 
@@ -73,6 +77,7 @@ class Profile:
     reps: int | None = None
     screened_on: date | None = None
     cue_level: CueLevel | None = None  # None: never chosen (the engine's default applies)
+    weekly_goal: int | None = None  # sessions a week the user aims for (1-7), None: no goal
 
     @property
     def is_returning(self) -> bool:
@@ -120,6 +125,7 @@ class Profile:
             "reps": self.reps,
             "screened_on": self.screened_on.isoformat() if self.screened_on else None,
             "cue_level": self.cue_level.value if self.cue_level else None,
+            "weekly_goal": self.weekly_goal,
         }
 
     @classmethod
@@ -132,6 +138,7 @@ class Profile:
             reps=_whole_number(data.get("reps")),
             screened_on=date.fromisoformat(screened) if screened else None,
             cue_level=_cue_level(data.get("cue_level")),
+            weekly_goal=_whole_number(data.get("weekly_goal")),
         )
 
 

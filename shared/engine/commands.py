@@ -169,11 +169,26 @@ def set_pacing(t: Turn, event: Event) -> None:
         t.say("settings.hold_invalid" if is_hold else "settings.reps_invalid", low=low, high=high)
     else:
         t.update(**{"hold" if is_hold else "reps": value})
+        t.update(**{"hold_set" if is_hold else "reps_set": value})
+        _set_levels(t, hold=value if is_hold else None, reps=None if is_hold else value)
         advice = t.catalog.hold_advice if is_hold else t.catalog.repetition_advice
         key = "settings.hold_set" if is_hold else "settings.reps_set"
         t.say(key, value=value, low=advice.min, high=advice.max)
         t.effects.append(SavePreferences(t.st.hold, t.st.reps))
     t.ask_current()
+
+
+def _set_levels(t: Turn, hold: int | None, reps: int | None) -> None:
+    """A hold or repetitions the user set apply to every stretch not yet done today (the one under
+    way included), and are recorded as its level: progression goes on from it."""
+    done = set(t.st.stretches_done)
+    t.update(
+        levels=tuple(
+            (stretch, hold or was_hold, reps or was_reps) if stretch not in done else level
+            for level in t.st.levels
+            for stretch, was_hold, was_reps in (level,)
+        )
+    )
 
 
 def duration(t: Turn, _event: Event) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from shared.engine import estimate
+from shared.engine import estimate, progression
 from shared.engine.phase import Phase
 from shared.engine.turn import Turn
 from shared.events import Feeling
@@ -114,7 +114,8 @@ def choose_area(t: Turn, area: str) -> None:
         area = other  # "both" with one left out: the other one
     t.update(area=area, pending_area=None, exercise=0, side=0, rep=0, chunk_start=None)
     routine = t.routine
-    t.update(stretches_known=_known_stretches(t, routine))
+    levels, notes = plan_levels(t, routine)
+    t.update(stretches_known=_known_stretches(t, routine), levels=levels, level_notes=notes)
     total = estimate.routine_heard_seconds(t, area)
     t.say("area.chosen", area=t.area_name(area), count=len(routine), duration=t.minutes(total))
     neck_screen_or_routine(t)
@@ -171,16 +172,61 @@ def intro(t: Turn) -> None:
         wrap_up(t)
         return
     t.update(phase=Phase.INTRO, side=0, rep=0, chunk_start=None, part_unconfirmed=False)
+    _take_level(t, exercise)
     number, total = t.st.exercise + 1, len(t.routine)
     if done_before(t, exercise):
         first = exercise.sides[0].label if exercise.per_side else None
         key = "intro.short_sides" if first else "intro.short"
         t.say(key, number=number, total=total, name=exercise.name, first=first)
+        _say_level_change(t, exercise)
     else:
         t.say("intro.exercise", number=number, total=total, name=exercise.name)
+        _say_level_change(t, exercise)
         explain(t, exercise)
     t.card = _card(t, exercise)
     t.ask_current()
+
+
+def plan_levels(
+    t: Turn, routine: Sequence[Exercise]
+) -> tuple[tuple[tuple[str, int, int], ...], tuple[tuple[str, str], ...]]:
+    """Each stretch of the routine at today's level (progression from the profile's history,
+    a hold or repetitions the user set in this conversation taking precedence), and why the
+    levels that moved since last time did so."""
+    progress = progression.progress_for(t.profile, [e.id for e in routine])
+    levels, notes = [], []
+    for exercise in routine:
+        found = progress[exercise.id]
+        hold = t.st.hold_set or found.level.hold
+        reps = t.st.reps_set or found.level.reps
+        levels.append((exercise.id, hold, reps))
+        if found.change is not None:
+            notes.append((exercise.id, found.change.value))
+    return tuple(levels), tuple(notes)
+
+
+def _take_level(t: Turn, exercise: Exercise) -> None:
+    """The stretch's sets are played at its own level."""
+    for stretch, hold, reps in t.st.levels:
+        if stretch == exercise.id:
+            t.update(hold=hold, reps=reps)
+            return
+
+
+_HOLD_CHANGES = frozenset({progression.Change.UP_HOLD, progression.Change.DOWN_HOLD})
+
+
+def _say_level_change(t: Turn, exercise: Exercise) -> None:
+    """Why the stretch's level moved since last time, once; not when the user has set that part
+    of the pacing in this conversation (their choice is what is played)."""
+    note = next((c for s, c in t.st.level_notes if s == exercise.id), None)
+    if note is None:
+        return
+    t.update(level_notes=tuple(n for n in t.st.level_notes if n[0] != exercise.id))
+    change = progression.Change(note)
+    user_set = t.st.hold_set if change in _HOLD_CHANGES else t.st.reps_set
+    if user_set is None:
+        t.say(f"progress.{change.value}", name=exercise.name, seconds=t.st.hold, reps=t.st.reps)
 
 
 def done_before(t: Turn, exercise: Exercise) -> bool:
@@ -265,6 +311,8 @@ def pain(t: Turn) -> None:
     t.update(pains=t.st.pains + 1)
     if exercise is not None:
         t.update(pain_stretch=exercise.id)
+        if (exercise.id, Feeling.PAINFUL.value) not in t.st.feelings:
+            record_feeling(t, Feeling.PAINFUL)  # progression steps it back (and history says so)
     if t.st.pains >= 2:
         t.say("pain.second")
         t.effects.append(ClearScreening())

@@ -16,7 +16,7 @@ from shared.engine.phase import Phase
 from shared.events import AREAS, CueLevel
 from shared.routine import HOLD_LIMITS, REPS_LIMITS
 
-STATE_VERSION = 3
+STATE_VERSION = 4
 # What version 2 added, as a version-1 state (one open when the program was upgraded) reads it.
 _ADDED_IN_2: dict[str, Any] = {
     "neck_screen_due": False,
@@ -34,12 +34,20 @@ _ADDED_IN_3: dict[str, Any] = {
     "rewound": False,
     "stretches_known": [],
 }
+# What version 4 added (#18: each stretch's level from progression, and pacing the user set).
+_ADDED_IN_4: dict[str, Any] = {
+    "levels": [],
+    "level_notes": [],
+    "hold_set": None,
+    "reps_set": None,
+}
 # Attribute names that differ from their JSON keys (the JSON keys are kept for old sessions).
 _JSON_NAMES = {"stretches_done": "done", "stretches_skipped": "skipped"}
 _INT_FIELDS = ("hold", "reps", "exercise", "side", "rep", "pains", "misses")
 _OPTIONAL_TEXT = ("area", "pending_area", "pain_stretch", "blocked_area", "offer_area")
 _CUE_LEVELS = frozenset(level.value for level in CueLevel)
 _PHASE_FIELDS = ("paused_phase", "return_phase")
+_OPTIONAL_INT = ("hold_set", "reps_set")
 _BOOL_FIELDS = (
     "screened",
     "profile_deleted",
@@ -87,6 +95,14 @@ class State:
     # Stretches of the chosen routine the user has done before (read once, when it is chosen):
     # they are introduced in one line.
     stretches_known: tuple[str, ...]
+    # The routine's stretches at today's level, (id, hold, reps), read from the profile's history
+    # when the routine is chosen; each stretch is played at its own level.
+    levels: tuple[tuple[str, int, int], ...]
+    # (id, progression.Change value): why a stretch's level moved since last time, said once at
+    # its introduction.
+    level_notes: tuple[tuple[str, str], ...]
+    hold_set: int | None  # a hold the user set in this conversation: it applies to every stretch
+    reps_set: int | None  # repetitions the user set in this conversation
 
     @classmethod
     def new(cls, hold: int, reps: int, cues: CueLevel = CueLevel.NORMAL) -> State:
@@ -120,6 +136,10 @@ class State:
             part_unconfirmed=False,
             rewound=False,
             stretches_known=(),
+            levels=(),
+            level_notes=(),
+            hold_set=None,
+            reps_set=None,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -135,12 +155,14 @@ class State:
         """The state `raw` describes if it is a valid state of this version, else None."""
         if not isinstance(raw, Mapping) or not _is_int(raw.get("version")):
             return None
-        if raw["version"] not in (1, 2, STATE_VERSION):
+        if raw["version"] not in (1, 2, 3, STATE_VERSION):
             return None
         if raw["version"] == 1:
             raw = {**_ADDED_IN_2, **raw}
         if raw["version"] < 3:
             raw = {**_ADDED_IN_3, **raw}
+        if raw["version"] < 4:
+            raw = {**_ADDED_IN_4, **raw}
         if not _well_typed(raw):
             return None
         state = cls(**{name: _field(raw, name) for name in _NAMES})
@@ -162,8 +184,10 @@ def _field(raw: Mapping[str, Any], name: str) -> Any:
     value = raw[_JSON_NAMES.get(name, name)]
     if name in ("phase", *_PHASE_FIELDS) and value is not None:
         return Phase(value)
-    if name == "feelings":
-        return tuple((str(stretch), str(feeling)) for stretch, feeling in value)
+    if name in ("feelings", "level_notes"):
+        return tuple((str(stretch), str(text)) for stretch, text in value)
+    if name == "levels":
+        return tuple((str(stretch), hold, reps) for stretch, hold, reps in value)
     return tuple(value) if isinstance(value, list) else value
 
 
@@ -182,7 +206,9 @@ def _well_typed(raw: Mapping[str, Any]) -> bool:
         _is_position(raw["chunk_start"]),
         all(_is_names(raw[name]) for name in ("done", "skipped", "stretches_known")),
         all(type(raw[name]) is bool for name in _BOOL_FIELDS),
-        _is_pairs(raw["feelings"]),
+        _is_pairs(raw["feelings"]) and _is_pairs(raw["level_notes"]),
+        _is_levels(raw["levels"]),
+        all(raw[name] is None or _is_int(raw[name]) for name in _OPTIONAL_INT),
         isinstance(raw["cues"], str) and raw["cues"] in _CUE_LEVELS,
     )
     return all(checks)
@@ -205,6 +231,17 @@ def _is_pairs(value: Any) -> bool:
     )
 
 
+def _is_levels(value: Any) -> bool:
+    return isinstance(value, list) and all(
+        isinstance(item, list)
+        and len(item) == 3
+        and isinstance(item[0], str)
+        and _is_int(item[1])
+        and _is_int(item[2])
+        for item in value
+    )
+
+
 def _is_names(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(i, str) for i in value)
 
@@ -219,6 +256,10 @@ def _consistent(state: State, exercise_count: int) -> bool:
         state.rep >= 0 and state.pains >= 0 and state.misses >= 0,
         HOLD_LIMITS[0] <= state.hold <= HOLD_LIMITS[1],
         REPS_LIMITS[0] <= state.reps <= REPS_LIMITS[1],
+        all(
+            HOLD_LIMITS[0] <= hold <= HOLD_LIMITS[1] and REPS_LIMITS[0] <= reps <= REPS_LIMITS[1]
+            for _, hold, reps in state.levels
+        ),
         state.area is not None or not state.phase.in_exercise,
     )
     return all(checks)

@@ -144,4 +144,11 @@ def session_record_of(
         pain_stretch=state.pain_stretch,
         feelings=state.feelings,
         stopped_for=stopped_for,
+        levels=_levels_played(state),
     )
+
+
+def _levels_played(state: State) -> tuple[tuple[str, int, int], ...]:
+    """The level of each stretch the session did or rated (progression reads it next time)."""
+    involved = {*state.stretches_done, *(stretch for stretch, _ in state.feelings)}
+    return tuple(level for level in state.levels if level[0] in involved)

@@ -101,6 +101,18 @@ def _check_outcome(data: dict[str, Any]) -> None:
         raise TypeError("feelings must be a list of [exercise id, feeling] pairs")
     if data.get("stopped_for") not in (None, *_STOPPED_FOR):
         raise ValueError(f"stopped_for must be one of {sorted(_STOPPED_FOR)} or null")
+    levels = data.get("levels", [])
+    if not isinstance(levels, list | tuple) or not all(_is_level(level) for level in levels):
+        raise TypeError("levels must be a list of [exercise id, hold seconds, repetitions]")
+
+
+def _is_level(item: Any) -> bool:
+    """One [exercise id, hold seconds, repetitions] triple, the numbers whole and positive."""
+    if not isinstance(item, list | tuple) or len(item) != 3:
+        return False
+    stretch, hold, reps = item
+    counts = all(not isinstance(n, bool) and isinstance(n, int) and n > 0 for n in (hold, reps))
+    return isinstance(stretch, str) and bool(stretch) and counts
 
 
 def _is_feeling(pair: Any) -> bool:

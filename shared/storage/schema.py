@@ -44,6 +44,7 @@ users = Table(
     Column("updated_at", DateTime, nullable=False, server_default=func.current_timestamp()),
     Column("revision", String(32), nullable=True),  # new random token on every change (v3)
     Column("cue_level", String(16), nullable=True),  # a CueLevel value, NULL: never chosen (v5)
+    Column("weekly_goal", Integer, nullable=True),  # sessions a week aimed for, NULL: none (v6)
 )
 
 sessions = Table(
@@ -59,11 +60,18 @@ sessions = Table(
     Column("pain_stretch", String(64), nullable=True),  # the stretch that hurt last (v4)
     Column("feelings", Text, nullable=False, server_default="[]"),  # JSON [[stretch, feeling]]
     Column("stopped_for", String(16), nullable=True),  # "pain", "symptom" or NULL (v4)
+    # JSON [[stretch, hold, reps]]: the level each stretch was done at (v6)
+    Column("levels", Text, nullable=False, server_default="[]"),
+    # The id of the change that wrote the session, so a retried write adds it only once (v7)
+    Column("change_id", String(64), nullable=True),
 )
 
 schema_version = Table("schema_version", metadata, Column("version", Integer, nullable=False))
 
 SESSIONS_BY_USER_DAY = Index("sessions_user_day", sessions.c.user_id, sessions.c.day, sessions.c.id)
+SESSIONS_BY_CHANGE = Index(
+    "sessions_user_change", sessions.c.user_id, sessions.c.change_id, unique=True
+)
 
 
 def _v1_tables(connection: Connection) -> None:
@@ -139,12 +147,46 @@ def _v5_user_cue_level(connection: Connection) -> None:
         connection.execute(text("ALTER TABLE users ADD COLUMN cue_level VARCHAR(16)"))
 
 
+def _v6_coaching_across_weeks(connection: Connection) -> None:
+    """Coaching across weeks (issue 18): each session keeps the level (hold, repetitions) every
+    stretch was done at, which progression reads back, and the user a weekly goal. Existing
+    sessions get no levels (progression then takes them as done at the level it expects) and
+    users no goal; the DEFAULT serves servers of the previous release, still inserting sessions
+    without the column during a rolling upgrade. Safe to run again on tables that have them."""
+    inspector = inspect(connection)
+    if "levels" not in {column["name"] for column in inspector.get_columns("sessions")}:
+        connection.execute(
+            text("ALTER TABLE sessions ADD COLUMN levels TEXT NOT NULL DEFAULT '[]'")
+        )
+    if "weekly_goal" not in {column["name"] for column in inspector.get_columns("users")}:
+        connection.execute(text("ALTER TABLE users ADD COLUMN weekly_goal INTEGER"))
+
+
+def _v7_session_change_id(connection: Connection) -> None:
+    """Writes that can be retried (issue 17): a session saved on a later turn, or once the
+    database is back, carries the id of the change that made it, unique per user, so a retry
+    after an answer that was lost never counts it twice. Existing sessions get NULL, which
+    the unique index does not compare (NULLs are distinct in SQLite and PostgreSQL alike);
+    servers of the previous release insert sessions without it. Safe to run again."""
+    present = {column["name"] for column in inspect(connection).get_columns("sessions")}
+    if "change_id" not in present:
+        connection.execute(text("ALTER TABLE sessions ADD COLUMN change_id VARCHAR(64)"))
+    connection.execute(
+        text(
+            "CREATE UNIQUE INDEX IF NOT EXISTS sessions_user_change "
+            "ON sessions (user_id, change_id)"
+        )
+    )
+
+
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v1_tables,
     _v2_session_index,
     _v3_user_revision,
     _v4_session_outcome,
     _v5_user_cue_level,
+    _v6_coaching_across_weeks,
+    _v7_session_change_id,
 )
 LATEST_VERSION = len(MIGRATIONS)
 

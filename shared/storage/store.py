@@ -56,11 +56,13 @@ _REVISION = select(users.c.revision).where(users.c.user_id == _USER)
 _USER_ROW = select(
     *(users.c.revision, users.c.created_at),
     *(users.c.hold_seconds, users.c.reps, users.c.screened_on, users.c.cue_level),
+    users.c.weekly_goal,
 ).where(users.c.user_id == _USER)
 _SESSION_COLUMNS = (
     *(sessions.c.id, sessions.c.day, sessions.c.area, sessions.c.stretches),
     *(sessions.c.pain_reports, sessions.c.completed),
     *(sessions.c.pain_stretch, sessions.c.feelings, sessions.c.stopped_for),
+    sessions.c.levels,
 )
 _LATEST_SESSIONS = (
     select(*_SESSION_COLUMNS)
@@ -147,7 +149,7 @@ class ProfileStore:
             user = reads.user_row.first(cursor, {"user_id": user_id})
             if user is None:
                 return NOBODY
-            revision, born, hold_seconds, reps, screened_on, cue_level = user
+            revision, born, hold_seconds, reps, screened_on, cue_level, weekly_goal = user
             if known is not None and known.revision is not None and known.revision == revision:
                 return known
             # The same row (same birth) as the copy's: its sessions after the copy's are all new.
@@ -164,6 +166,7 @@ class ProfileStore:
             reps=reps,
             screened_on=screened_on,
             cue_level=_cue_level(cue_level),
+            weekly_goal=weekly_goal,
         )
         last_id = max((last_id, *(row[0] for row in added)))
         return Snapshot(profile, revision, born, last_id)
@@ -230,7 +233,8 @@ def _cue_level(stored: str | None) -> CueLevel | None:
 
 
 def _record(row: tuple[Any, ...]) -> SessionRecord:
-    _id, day, area, stretches, pain_reports, completed, pain_stretch, feelings, stopped_for = row
+    _id, day, area, stretches, pain_reports, completed = row[:6]
+    pain_stretch, feelings, stopped_for, levels = row[6:]
     return SessionRecord(
         day=day,
         area=area,
@@ -240,7 +244,15 @@ def _record(row: tuple[Any, ...]) -> SessionRecord:
         pain_stretch=pain_stretch,
         feelings=_feelings(feelings),
         stopped_for=stopped_for,
+        levels=_levels(levels),
     )
+
+
+def _levels(stored: str) -> tuple[tuple[str, int, int], ...]:
+    """The JSON list of [stretch, hold, reps] as the record's levels ("[]": not parsed)."""
+    if stored == "[]":
+        return ()
+    return tuple((str(stretch), int(hold), int(reps)) for stretch, hold, reps in json.loads(stored))
 
 
 def _feelings(stored: str) -> tuple[tuple[str, str], ...]:

@@ -76,7 +76,7 @@ class _Statements:
 
 _SESSION_COLUMNS = (
     *("day", "area", "stretches", "pain_reports", "completed"),
-    *("pain_stretch", "feelings", "stopped_for"),
+    *("pain_stretch", "feelings", "stopped_for", "levels"),
 )
 # The user's columns each effect sets. ClearScreening sets screened_on to NULL through the same
 # upsert as MarkScreened, so it too bumps the revision and other servers' copies refresh. The cue
@@ -195,4 +195,5 @@ def _row(record: SessionRecord) -> dict[str, Any]:
         "pain_stretch": record.pain_stretch,
         "feelings": json.dumps([list(pair) for pair in record.feelings]),
         "stopped_for": record.stopped_for,
+        "levels": json.dumps([list(level) for level in record.levels]),
     }

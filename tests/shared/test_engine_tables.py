@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from engine_talk import TODAY, Talk
 
-from shared.engine import Context, Phase, State
+from shared.engine import STATE_VERSION, Context, Phase, State
 from shared.engine.commands import AFTER_PHASE, BEFORE_PHASE
 from shared.engine.dispatch import TableError, check_tables
 from shared.engine.phases import PHASES, PhaseSpec
@@ -84,7 +84,7 @@ def test_a_state_json_written_before_the_state_class_still_loads() -> None:
     assert state is not None
     assert (state.phase, state.side, state.chunk_start) == (Phase.HOLDING, 1, (0, 0))
     upgraded = state.to_json()
-    assert upgraded["version"] == 3 and {k: upgraded[k] for k in old if k != "version"} == {
+    assert upgraded["version"] == STATE_VERSION and {k: upgraded[k] for k in old if k != "version"} == {
         k: v for k, v in old.items() if k != "version"
     }
     assert upgraded["memory_asked"] is True  # a session under way is past the greeting

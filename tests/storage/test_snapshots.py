@@ -259,7 +259,8 @@ def test_an_unchanged_user_costs_sqlite_one_statement_and_no_transaction(tmp_pat
         assert store.snapshot("u", copy) is copy
         assert [" ".join(s.split()) for s in statements] == [
             "SELECT users.revision, users.created_at, users.hold_seconds, users.reps, "
-            "users.screened_on, users.cue_level FROM users WHERE users.user_id = 'u'"
+            "users.screened_on, users.cue_level, users.weekly_goal FROM users "
+            "WHERE users.user_id = 'u'"
         ]
     finally:
         store.close()

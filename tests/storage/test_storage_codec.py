@@ -125,6 +125,7 @@ def test_the_json_form_is_stable() -> None:
             "pain_stretch": "neck_flexion",
             "feelings": [["neck_flexion", "painful"]],
             "stopped_for": "pain",
+            "levels": [],
         },
     }
 
