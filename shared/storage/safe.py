@@ -44,7 +44,7 @@ T = TypeVar("T")
 # error. The skill counts them for its metrics, the tutor names the file; shared/ knows nothing
 # of how they are kept.
 FailureHook = Callable[[str, BaseException], object]
-_OPERATIONS = {"loaded": "load", "saved": "save"}
+_OPERATIONS = {"loaded": "load", "saved": "save", "checked": "check"}
 
 
 class SafeStore:
