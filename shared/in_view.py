@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from shared.engine import State
 from shared.exercise_catalog import Exercise, load_exercise_catalog
 from shared.reply import Reply, Say
 
@@ -17,18 +18,38 @@ from shared.reply import Reply, Say
 INTRO_KEYS = frozenset({"intro.exercise", "intro.short", "intro.short_sides"})
 
 
-def routine_of(state: Mapping[str, Any]) -> tuple[Exercise, ...]:
+def state_of(raw: Mapping[str, Any]) -> State | None:
+    """The engine's state a reply's JSON describes (None if it is not one), read the engine's
+    way: the JSON's own names are the engine's business."""
+    return State.from_json(raw, len(load_exercise_catalog().exercises))
+
+
+def routine_of(raw: Mapping[str, Any]) -> tuple[Exercise, ...]:
     """The stretches of the state's chosen area, in order; none before an area is chosen."""
-    area = state.get("area")
-    return load_exercise_catalog().for_area(area) if isinstance(area, str) else ()
+    state = state_of(raw)
+    area = state.area if state is not None else None
+    return load_exercise_catalog().for_area(area) if area else ()
 
 
-def exercise_in_view(state: Mapping[str, Any]) -> Exercise | None:
+def exercise_in_view(raw: Mapping[str, Any]) -> Exercise | None:
     """The stretch the routine is at, if it is at one."""
-    routine, index = routine_of(state), state.get("exercise")
-    if isinstance(index, int) and not isinstance(index, bool) and 0 <= index < len(routine):
-        return routine[index]
+    state, routine = state_of(raw), routine_of(raw)
+    if state is not None and 0 <= state.exercise < len(routine):
+        return routine[state.exercise]
     return None
+
+
+def stretches_done(raw: Mapping[str, Any]) -> tuple[Exercise, ...]:
+    """The stretches finished so far today, in the order they were done."""
+    state = state_of(raw)
+    catalog = load_exercise_catalog()
+    return tuple(catalog.exercise(i) for i in state.stretches_done) if state else ()
+
+
+def phase_of(raw: Mapping[str, Any]) -> str | None:
+    """The phase's name (shared/engine/phase.py), or None for a state that is not one."""
+    state = state_of(raw)
+    return state.phase.value if state is not None else None
 
 
 def introduced(reply: Reply) -> Exercise | None:

@@ -8,6 +8,7 @@ renders its reply and hands its effects to the gateway.
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Any
 
@@ -23,6 +24,7 @@ from ask_sdk_model.canfulfill.can_fulfill_slot_values import CanFulfillSlotValue
 from ask_sdk_model.canfulfill.can_understand_slot_values import CanUnderstandSlotValues
 from ask_sdk_model.intent import Intent
 from ask_sdk_model.intent_request import IntentRequest
+from ask_sdk_model.request_envelope import RequestEnvelope
 from ask_sdk_model.response import Response
 from ask_sdk_model.slot import Slot
 from ask_sdk_model.slu.entityresolution.status_code import StatusCode
@@ -35,6 +37,8 @@ from shared.intents import CUSTOM_INTENT_SLOTS, INTENT_EVENTS, event_for_intent
 from shared.locales import DEFAULT_LOCALE
 from shared.reply import RecordSession
 from skill import request_context
+from skill.apl.directive import screen_directive, supports_apl
+from skill.apl.touch import touch_event
 from skill.config import VOICE_CHUNK_SECONDS
 from skill.profiles import ProfileGateway, request_day
 from skill.ssml import render
@@ -120,11 +124,21 @@ def respond(handler_input: HandlerInput, event: Event, profiles: ProfileGateway)
     builder = handler_input.response_builder.speak(speech.ssml)
     if reply.card is not None:
         builder.set_card(SimpleCard(title=reply.card.title, content=reply.card.text))
+    envelope = handler_input.request_envelope
+    if supports_apl(envelope):  # an Echo Show: the screen for this reply (skill/apl/)
+        streak = functools.partial(_streak, envelope, profiles)  # read only for the wrap-up
+        builder.add_directive(screen_directive(reply, speech, _locale(handler_input), streak))
     if reply.ended:
         session.pop(STATE_KEY, None)
         return builder.set_should_end_session(True).response
     session[STATE_KEY] = reply.state
     return builder.ask(speech.reprompt_ssml or "").set_should_end_session(False).response
+
+
+def _streak(envelope: RequestEnvelope, profiles: ProfileGateway) -> int | None:
+    """Days in a row, today's session included (the wrap-up screen shows it)."""
+    profile = profiles.load(envelope)
+    return profile.streak(request_day(envelope)) if profile is not None else None
 
 
 # -- handlers, most specific first ----------------------------------------------------------------
@@ -232,6 +246,17 @@ class EngineIntentHandler(SkillHandler):
         return respond(handler_input, intent_event(handler_input), self.profiles)
 
 
+class TouchHandler(SkillHandler):
+    """A button on an Echo Show screen: the same engine event as the words (skill/apl/touch.py)."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("Alexa.Presentation.APL.UserEvent")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        arguments = getattr(handler_input.request_envelope.request, "arguments", None)
+        return respond(handler_input, touch_event(arguments), self.profiles)
+
+
 class UnknownIntentHandler(SkillHandler):
     """An intent this skill does not model (a new built-in, say): treated as not understood."""
 
@@ -287,6 +312,7 @@ REQUEST_HANDLERS: tuple[type[SkillHandler], ...] = (
     LaunchHandler,
     EngineIntentHandler,
     UnknownIntentHandler,
+    TouchHandler,
     OtherRequestHandler,
 )
 

@@ -28,12 +28,24 @@ class SpeechLimitError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
+class Timed:
+    """When a hold or rest of the reply is timed, in heard seconds from the start of the speech:
+    a hold from the end of its start cue to its release, a rest with its words inside it. A
+    screen counts down from these, in step with what is heard."""
+
+    step: int  # its index in the reply's steps
+    start: float
+    end: float
+
+
+@dataclass(frozen=True, slots=True)
 class Speech:
     ssml: str
     reprompt_ssml: str | None
     card: Card | None
     break_seconds: float  # silence asked for with <break> tags
     heard_seconds: float  # breaks plus speech, as the speech-timing model says it is heard
+    timeline: tuple[Timed, ...] = ()  # each hold and rest, as heard
 
 
 def breaks(seconds: float) -> str:
@@ -76,14 +88,16 @@ class _Timeline:
             self.silence += seconds
 
 
-def _hold(line: _Timeline, hold: Hold) -> None:
+def _hold(line: _Timeline, hold: Hold) -> float:
     """The start cue, then inner cues at their second of the hold with breaks filling the time
-    left between them, then the release at exactly `hold.seconds` as heard."""
+    left between them, then the release at exactly `hold.seconds` as heard. Returns when, as
+    heard, the timed part began."""
     before = [c for c in hold.cues if c.at <= 0]
     inside = [c for c in hold.cues if 0 < c.at < hold.seconds]
     after = [c for c in hold.cues if c.at >= hold.seconds]
     for cue in before:
         line.say(cue.text)
+    start = line.heard
     elapsed = 0.0
     for cue in inside:
         line.pause(cue.at - elapsed)
@@ -91,6 +105,7 @@ def _hold(line: _Timeline, hold: Hold) -> None:
     line.pause(hold.seconds - elapsed)
     for cue in after:
         line.say(cue.text)
+    return start
 
 
 def _rest(line: _Timeline, rest: Rest) -> None:
@@ -107,11 +122,15 @@ def inner_cues(hold: Hold) -> list[Cue]:
 def render(reply: Reply) -> Speech:
     """SSML for the reply's steps; the closing question's reprompt as the reprompt."""
     line = _Timeline()
-    for step in reply.steps:
+    timeline: list[Timed] = []
+    for index, step in enumerate(reply.steps):
         if isinstance(step, Hold):
-            _hold(line, step)
+            start = _hold(line, step)
+            timeline.append(Timed(index, round(start, 3), round(start + step.seconds, 3)))
         elif isinstance(step, Rest):
+            start = line.heard
             _rest(line, step)
+            timeline.append(Timed(index, round(start, 3), round(start + step.seconds, 3)))
         elif isinstance(step, Say | Ask | End):
             line.say(step.text)
     ask = reply.ask
@@ -121,6 +140,7 @@ def render(reply: Reply) -> Speech:
         card=reply.card,
         break_seconds=round(line.silence, 3),
         heard_seconds=round(line.heard, 3),
+        timeline=tuple(timeline),
     )
     check_limits(speech)
     return speech

@@ -17,6 +17,7 @@ from typing import Any
 from shared.locales import DEFAULT_LOCALE
 from shared.matcher import Matcher
 from shared.model import load_model
+from skill.dialogs.devices import DEFAULT_DEVICE, DEVICES
 from skill.dialogs.model import DialogError, Turn
 from skill.dialogs.nlu import FALLBACK, FALLBACK_INTENT, STRICT, uncovered
 
@@ -67,8 +68,10 @@ class RequestFactory:
         device_id: str = DEVICE_ID,
         request_stem: str = REQUEST_STEM,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        device: str = DEFAULT_DEVICE,
     ) -> None:
         self.locale = locale
+        self.interfaces, self.viewport = DEVICES[device]  # devices.py: what it says it can do
         self.skill_id = skill_id
         self.user_id = user_id
         self.device_id = device_id
@@ -92,6 +95,20 @@ class RequestFactory:
             "locale": self.locale,
             **request,
         }
+        context: dict[str, Any] = {
+            "System": {
+                "application": application,
+                "user": user,
+                "device": {
+                    "deviceId": self.device_id,
+                    "supportedInterfaces": copy.deepcopy(self.interfaces),
+                },
+                "apiEndpoint": API_ENDPOINT,
+                "apiAccessToken": API_TOKEN,
+            },
+        }
+        if self.viewport is not None:
+            context["Viewport"] = copy.deepcopy(self.viewport)
         return {
             "version": "1.0",
             "session": {
@@ -101,18 +118,7 @@ class RequestFactory:
                 "attributes": copy.deepcopy(session.attributes),
                 "user": user,
             },
-            "context": {
-                "System": {
-                    "application": application,
-                    "user": user,
-                    "device": {
-                        "deviceId": self.device_id,
-                        "supportedInterfaces": {"AudioPlayer": {}},
-                    },
-                    "apiEndpoint": API_ENDPOINT,
-                    "apiAccessToken": API_TOKEN,
-                },
-            },
+            "context": context,
             "request": body,
         }
 
@@ -162,6 +168,18 @@ class RequestFactory:
 
     def launch(self, session: Session) -> dict[str, Any]:
         return self.envelope(session, {"type": "LaunchRequest"})
+
+    def touch(self, session: Session, action: str, token: str | None) -> dict[str, Any]:
+        """A tap on a screen's button: the UserEvent its SendEvent makes, from the document
+        with `token` (the one on screen)."""
+        request = {
+            "type": "Alexa.Presentation.APL.UserEvent",
+            "token": token or "",
+            "arguments": [action],
+            "source": {"type": "TouchWrapper", "handler": "Press", "id": "", "value": False},
+            "components": {},
+        }
+        return self.envelope(session, request)
 
     def session_ended(
         self, session: Session, reason: str, error: Mapping[str, str] | None
