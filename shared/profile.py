@@ -7,15 +7,19 @@ and the stores (SQLite, PostgreSQL, DynamoDB) only need to save and load `to_dic
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from shared.events import CueLevel
 
 RESCREEN_AFTER = timedelta(days=30)
 STOPPED_FOR_PAIN = "pain"  # a second pain report ended the session
 STOPPED_FOR_SYMPTOM = "symptom"  # numbness, tingling, shooting pain, weakness or dizziness
+
+
+T = TypeVar("T")
 
 
 def session_day(session: SessionRecord) -> date:
@@ -37,8 +41,6 @@ class SessionRecord:
     pain_stretch: str | None = None  # the stretch being done when pain was last reported
     feelings: tuple[tuple[str, str], ...] = ()  # (stretch id, Feeling value) per check-in
     stopped_for: str | None = None  # STOPPED_FOR_PAIN, STOPPED_FOR_SYMPTOM, or None
-    # (stretch id, hold seconds, repetitions): the level each stretch was done at (#18)
-    levels: tuple[tuple[str, int, int], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -50,7 +52,6 @@ class SessionRecord:
             "pain_stretch": self.pain_stretch,
             "feelings": [list(pair) for pair in self.feelings],
             "stopped_for": self.stopped_for,
-            "levels": [list(level) for level in self.levels],
         }
 
     @classmethod
@@ -64,7 +65,6 @@ class SessionRecord:
             pain_stretch=_text_or_none(data.get("pain_stretch")),
             feelings=tuple((str(s), str(f)) for s, f in data.get("feelings") or ()),
             stopped_for=_text_or_none(data.get("stopped_for")),
-            levels=tuple((str(s), int(h), int(r)) for s, h, r in data.get("levels") or ()),
         )
 
 
@@ -77,7 +77,25 @@ class Profile:
     reps: int | None = None
     screened_on: date | None = None
     cue_level: CueLevel | None = None  # None: never chosen (the engine's default applies)
-    weekly_goal: int | None = None  # sessions a week the user aims for (1-7), None: no goal
+
+    # What is worked out from the sessions alone (the last one, the usual area, the days done),
+    # kept with the profile once asked for: a year of daily use is 400 sessions, walked on every
+    # turn that greets or offers an area otherwise, while a server keeps the same profile object
+    # for many turns. Not part of the profile's value: never compared, shown or saved; replace()
+    # starts afresh, and with_derived_of() passes it on when the sessions are the very same.
+    _derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def _memo(self, key: str, compute: Callable[[], T]) -> T:
+        if key not in self._derived:
+            self._derived[key] = compute()
+        found: T = self._derived[key]
+        return found
+
+    def with_derived_of(self, other: Profile) -> Profile:
+        """This profile, knowing what `other` worked out when both hold the same sessions."""
+        if other.sessions is self.sessions and other is not self:
+            self._derived.update(other._derived)
+        return self
 
     @property
     def is_returning(self) -> bool:
@@ -85,11 +103,17 @@ class Profile:
 
     @property
     def last_session(self) -> SessionRecord | None:
+        return self._memo("last_session", self._last_session)
+
+    def _last_session(self) -> SessionRecord | None:
         return max(self.sessions, key=lambda s: s.day) if self.sessions else None
 
     @property
     def usual_area(self) -> str | None:
         """The area done most often (on a tie, the one done latest: by day, then by order)."""
+        return self._memo("usual_area", self._usual_area)
+
+    def _usual_area(self) -> str | None:
         if not self.sessions:
             return None
         counts = Counter(s.area for s in self.sessions)
@@ -106,7 +130,7 @@ class Profile:
     def streak(self, today: date) -> int:
         """Consecutive days with a session, ending today or yesterday (a streak not yet broken).
         Days are counted as ordinals: a year-long streak is walked in microseconds."""
-        days = {s.day.toordinal() for s in self.sessions}
+        days = self._memo("days", lambda: frozenset(s.day.toordinal() for s in self.sessions))
         cursor = today.toordinal()
         if cursor not in days:
             cursor -= 1
@@ -125,7 +149,6 @@ class Profile:
             "reps": self.reps,
             "screened_on": self.screened_on.isoformat() if self.screened_on else None,
             "cue_level": self.cue_level.value if self.cue_level else None,
-            "weekly_goal": self.weekly_goal,
         }
 
     @classmethod
@@ -138,7 +161,6 @@ class Profile:
             reps=_whole_number(data.get("reps")),
             screened_on=date.fromisoformat(screened) if screened else None,
             cue_level=_cue_level(data.get("cue_level")),
-            weekly_goal=_whole_number(data.get("weekly_goal")),
         )
 
 

@@ -28,6 +28,10 @@ from shared.storage import SafeStore, Snapshot
 from skill.profiles import request_day, user_id_of
 
 CACHED_USERS = 2048
+# A session held in memory takes about 0.86 KB (its record, day, stretches and check-ins): a copy
+# for each of CACHED_USERS users a year into daily use would be some 700 MB a worker. So the
+# cache holds at most this many sessions in all, about 43 MB, whichever bound comes first.
+CACHED_SESSIONS = 50_000
 CACHE_TTL_SECONDS = 15 * 60  # an unused copy is dropped after the length of a long routine
 
 
@@ -36,33 +40,64 @@ def user_key(user_id: str) -> str:
     return "alexa:" + hashlib.sha256(user_id.encode()).hexdigest()
 
 
-class ProfileCache:
-    """A small LRU of profile snapshots by user key, each dropped when unused for a while."""
+def _weight(snapshot: Snapshot) -> int:
+    """What a copy counts against the cache's size: its sessions, and one for the user's row."""
+    return 1 + (len(snapshot.profile.sessions) if snapshot.profile is not None else 0)
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+
+class ProfileCache:
+    """A small LRU of profile snapshots by user key, each dropped when unused for a while, and the
+    least recently used ones dropped while more than `max_users` users or `max_sessions` sessions
+    are held (a profile with more sessions than that is not kept, and pushes none out)."""
+
+    def __init__(
+        self,
+        clock: Callable[[], float] = time.monotonic,
+        *,
+        max_users: int = CACHED_USERS,
+        max_sessions: int = CACHED_SESSIONS,
+    ) -> None:
         self.clock = clock
+        self.max_users, self.max_sessions = max_users, max_sessions
         self._items: OrderedDict[str, tuple[float, Snapshot]] = OrderedDict()
+        self._held = 0  # the weight of every copy held
         self._lock = threading.Lock()
+
+    @property
+    def held(self) -> tuple[int, int]:
+        """(users, sessions with one a user) held now."""
+        with self._lock:
+            return len(self._items), self._held
 
     def get(self, user: str) -> Snapshot | None:
         with self._lock:
             found = self._items.get(user)
             if found is None or self.clock() - found[0] > CACHE_TTL_SECONDS:
-                self._items.pop(user, None)
+                self._drop(user)
                 return None
             self._items.move_to_end(user)
             return found[1]
 
     def put(self, user: str, snapshot: Snapshot) -> None:
         with self._lock:
+            self._drop(user)
+            if _weight(snapshot) > self.max_sessions:  # it would push every other copy out
+                return
             self._items[user] = (self.clock(), snapshot)
-            self._items.move_to_end(user)
-            while len(self._items) > CACHED_USERS:
-                self._items.popitem(last=False)
+            self._held += _weight(snapshot)
+            while self._items and (
+                len(self._items) > self.max_users or self._held > self.max_sessions
+            ):
+                self._drop(next(iter(self._items)))
 
     def forget(self, user: str) -> None:
         with self._lock:
-            self._items.pop(user, None)
+            self._drop(user)
+
+    def _drop(self, user: str) -> None:
+        found = self._items.pop(user, None)
+        if found is not None:
+            self._held -= _weight(found[1])
 
 
 class SqlProfiles:
