@@ -41,6 +41,8 @@ class SessionRecord:
     pain_stretch: str | None = None  # the stretch being done when pain was last reported
     feelings: tuple[tuple[str, str], ...] = ()  # (stretch id, Feeling value) per check-in
     stopped_for: str | None = None  # STOPPED_FOR_PAIN, STOPPED_FOR_SYMPTOM, or None
+    # (stretch id, hold seconds, repetitions): the level each stretch was done at (#18)
+    levels: tuple[tuple[str, int, int], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -52,6 +54,7 @@ class SessionRecord:
             "pain_stretch": self.pain_stretch,
             "feelings": [list(pair) for pair in self.feelings],
             "stopped_for": self.stopped_for,
+            "levels": [list(level) for level in self.levels],
         }
 
     @classmethod
@@ -65,6 +68,7 @@ class SessionRecord:
             pain_stretch=_text_or_none(data.get("pain_stretch")),
             feelings=tuple((str(s), str(f)) for s, f in data.get("feelings") or ()),
             stopped_for=_text_or_none(data.get("stopped_for")),
+            levels=tuple((str(s), int(h), int(r)) for s, h, r in data.get("levels") or ()),
         )
 
 
@@ -77,6 +81,7 @@ class Profile:
     reps: int | None = None
     screened_on: date | None = None
     cue_level: CueLevel | None = None  # None: never chosen (the engine's default applies)
+    weekly_goal: int | None = None  # sessions a week the user aims for (1-7), None: no goal
 
     # What is worked out from the sessions alone (the last one, the usual area, the days done),
     # kept with the profile once asked for: a year of daily use is 400 sessions, walked on every
@@ -149,6 +154,7 @@ class Profile:
             "reps": self.reps,
             "screened_on": self.screened_on.isoformat() if self.screened_on else None,
             "cue_level": self.cue_level.value if self.cue_level else None,
+            "weekly_goal": self.weekly_goal,
         }
 
     @classmethod
@@ -161,6 +167,7 @@ class Profile:
             reps=_whole_number(data.get("reps")),
             screened_on=date.fromisoformat(screened) if screened else None,
             cue_level=_cue_level(data.get("cue_level")),
+            weekly_goal=_whole_number(data.get("weekly_goal")),
         )
 
 
