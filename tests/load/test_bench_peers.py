@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import subprocess
 import sys
 import urllib.request
@@ -115,3 +116,26 @@ def test_the_node_peer_is_installed_once_and_answers_as_the_sdk_does() -> None:
 def test_the_node_peer_is_not_measured_without_node(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", "/nonexistent")
     assert node_peer.node_missing() == "node is not installed (apt-get install nodejs npm)"
+
+
+def test_benchmark_1_prints_both_parts_with_their_load(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each timing is one call here: the figures are not what this checks, the report is."""
+    from bench import bench_inprocess, history
+
+    def once(function: Callable[[], object], **_: object) -> float:
+        function()
+        return 0.001
+
+    for module in (bench_inprocess, history):
+        monkeypatch.setattr(module, "per_call_seconds", once)
+        monkeypatch.setattr(module, "other_load_now", lambda: OtherLoad(0.0, 0.1))
+    bench_inprocess.main()
+    out = capsys.readouterr().out
+    assert out.startswith("Benchmark 1: in-process cost per request")
+    assert re.search(r"^target: at most 3x -> (meets target|MISSES TARGET|NO VERDICT)", out, re.M)
+    rows = re.findall(r"^(new user|10 stored sessions|400 stored sessions) +1.000 ms", out, re.M)
+    assert rows == ["new user", "10 stored sessions", "400 stored sessions"]
+    assert re.search(r"^400 sessions: \+0% on a new user's .* -> ", out, re.M)
+    assert len(re.findall(r"^other load: [\d.]+ cores .* before the run", out, re.M)) == 2
