@@ -19,6 +19,7 @@ from shared.reply import (
     RecordSession,
     SaveCueLevel,
     SavePreferences,
+    SaveWeeklyGoal,
 )
 
 
@@ -35,6 +36,8 @@ def apply_effects(
             profile = replace(base, hold_seconds=effect.hold_seconds, reps=effect.reps)
         elif isinstance(effect, SaveCueLevel):
             profile = replace(base, cue_level=effect.cue_level)
+        elif isinstance(effect, SaveWeeklyGoal):
+            profile = replace(base, weekly_goal=effect.weekly_goal)
         elif isinstance(effect, MarkScreened):
             profile = replace(base, screened_on=today)
         elif isinstance(effect, ClearScreening):

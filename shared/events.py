@@ -37,6 +37,7 @@ class EventKind(StrEnum):
     HISTORY = "history"
     DELETE_DATA = "delete_data"
     PRIVACY = "privacy"  # "what do you keep about me?"
+    SET_GOAL = "set_goal"  # "I want to stretch three times a week" (`value`, 1-7)
     START_OVER = "start_over"
     FEELING = "feeling"  # how a stretch felt, or a symptom ("a bit tight", "my leg went numb")
     UNKNOWN = "unknown"
@@ -78,9 +79,9 @@ AREAS: tuple[str, ...] = ("neck", "lower_back", "both")
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """One user input. `area` goes with START/CHOOSE_AREA/PAIN, `value` with SET_HOLD/SET_REPS,
-    `feeling` with FEELING, `cue_level` with SET_CUES, `text` carries what was not understood
-    (UNKNOWN) for logs and replies."""
+    """One user input. `area` goes with START/CHOOSE_AREA/PAIN, `value` with SET_HOLD/SET_REPS
+    and SET_GOAL, `feeling` with FEELING, `cue_level` with SET_CUES, `text` carries what was not
+    understood (UNKNOWN) for logs and replies."""
 
     kind: EventKind
     area: str | None = None

@@ -40,6 +40,7 @@ INTENT_EVENTS: dict[str, EventKind] = {
     "RedoIntent": EventKind.REDO,  # "do it again" ("say that again" is REPEAT)
     "TipsIntent": EventKind.TIPS,
     "CuesIntent": EventKind.SET_CUES,
+    "SetGoalIntent": EventKind.SET_GOAL,  # "I want to stretch three times a week"
     # built-in intents
     "AMAZON.YesIntent": EventKind.YES,
     "AMAZON.NoIntent": EventKind.NO,
@@ -73,6 +74,7 @@ CUSTOM_INTENT_SLOTS: dict[str, dict[str, str]] = {
     "RedoIntent": {},
     "TipsIntent": {},
     "CuesIntent": {LEVEL_SLOT: CUE_LEVEL_SLOT_TYPE},
+    "SetGoalIntent": {COUNT_SLOT: "AMAZON.NUMBER"},
 }
 
 
@@ -103,7 +105,7 @@ def event_for_intent(
     kind = INTENT_EVENTS.get(intent_name, EventKind.UNKNOWN)
     area = slots.get(AREA_SLOT)
     area = area if area in AREAS else None
-    if kind in (EventKind.SET_HOLD, EventKind.SET_REPS):
+    if kind in (EventKind.SET_HOLD, EventKind.SET_REPS, EventKind.SET_GOAL):
         raw = slots.get(SECONDS_SLOT if kind is EventKind.SET_HOLD else COUNT_SLOT)
         return Event(kind, value=_parse_int(raw), text=text)
     if kind is EventKind.FEELING:

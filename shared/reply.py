@@ -104,6 +104,13 @@ class SaveCueLevel:
 
 
 @dataclass(frozen=True, slots=True)
+class SaveWeeklyGoal:
+    """How many sessions a week the user aims for (1-7), kept across sessions."""
+
+    weekly_goal: int
+
+
+@dataclass(frozen=True, slots=True)
 class MarkScreened:
     """The user answered the safety screen with no warning signs."""
 
@@ -120,7 +127,13 @@ class DeleteProfile:
 
 
 Effect = (
-    RecordSession | SavePreferences | SaveCueLevel | MarkScreened | ClearScreening | DeleteProfile
+    RecordSession
+    | SavePreferences
+    | SaveCueLevel
+    | SaveWeeklyGoal
+    | MarkScreened
+    | ClearScreening
+    | DeleteProfile
 )
 
 

@@ -14,8 +14,9 @@ from shared.engine import answers, estimate, flow, sets
 from shared.engine.answers import Answer
 from shared.engine.phase import Phase
 from shared.engine.turn import Turn
+from shared.engine.weeks import GOAL_LIMITS
 from shared.events import AREAS, STOP_FEELINGS, Event, EventKind, Feeling
-from shared.reply import SaveCueLevel, SavePreferences
+from shared.reply import SaveCueLevel, SavePreferences, SaveWeeklyGoal
 from shared.routine import HOLD_LIMITS, REPS_LIMITS
 
 K = EventKind
@@ -191,6 +192,19 @@ def _set_levels(t: Turn, hold: int | None, reps: int | None) -> None:
     )
 
 
+def set_goal(t: Turn, event: Event) -> None:
+    """ "I want to stretch three times a week": kept as the weekly goal the welcome and the
+    wrap-up measure the week against."""
+    low, high = GOAL_LIMITS
+    value = event.value
+    if value is None or not low <= value <= high:
+        t.say("goal.invalid", low=low, high=high)
+    else:
+        t.say("goal.set", goal=t.plural("unit.times", value))
+        t.effects.append(SaveWeeklyGoal(value))
+    t.ask_current()
+
+
 def duration(t: Turn, _event: Event) -> None:
     """How long each routine takes, or what is left of the one under way, as heard."""
     if t.st.area is None:
@@ -282,6 +296,7 @@ AFTER_PHASE: Mapping[EventKind, Answer] = {
     K.HELP: help_here,
     K.SET_HOLD: set_pacing,
     K.SET_REPS: set_pacing,
+    K.SET_GOAL: set_goal,
     K.DURATION: duration,
     K.HISTORY: history,
     K.DELETE_DATA: delete_data,

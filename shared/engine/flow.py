@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from shared.engine import estimate, progression
+from shared.engine import estimate, progression, weeks
 from shared.engine.phase import Phase
 from shared.engine.turn import Turn
 from shared.events import Feeling
@@ -28,6 +28,7 @@ def welcome(t: Turn) -> None:
             t.say("welcome.streak", days=streak)
         else:
             t.say("welcome.back")
+        week_so_far(t)
     else:
         t.say("welcome.new")
         t.say_text("notice", t.catalog.notice)
@@ -116,6 +117,7 @@ def choose_area(t: Turn, area: str) -> None:
     routine = t.routine
     levels, notes = plan_levels(t, routine)
     t.update(stretches_known=_known_stretches(t, routine), levels=levels, level_notes=notes)
+    _note_week(t)
     total = estimate.routine_heard_seconds(t, area)
     t.say("area.chosen", area=t.area_name(area), count=len(routine), duration=t.minutes(total))
     neck_screen_or_routine(t)
@@ -278,11 +280,51 @@ def wrap_up(t: Turn) -> None:
     done = t.st.stretches_done
     if done:
         t.say("wrap.done", count=len(done), names=names(t, done))
+        week_with_today(t)
     else:
         t.say("wrap.none")
     t.say_text("advice.encouragement", t.catalog.encouragement)
     t.save_record(completed=bool(done))
     t.end("wrap.goodbye")
+
+
+def week_so_far(t: Turn) -> None:
+    """At the welcome: where this week stands against the user's goal, if they set one."""
+    goal = t.profile.weekly_goal if t.profile else None
+    if goal is None:
+        return
+    done = weeks.days_this_week(t.profile, t.ctx.today)
+    times = t.plural("unit.times", goal)
+    if done >= goal:
+        t.say("goal.week_reached", goal=times, sessions=t.plural("unit.sessions", done))
+    elif done:
+        t.say("goal.week_some", done=done, goal=goal)
+    else:
+        t.say("goal.week_none", goal=times)
+
+
+def _note_week(t: Turn) -> None:
+    """Kept when the routine is chosen, for the wrap-up: the goal, and this week's days with
+    today's counted (the routine's own turns never read the profile)."""
+    profile, today = t.profile, t.ctx.today
+    if profile is None or profile.weekly_goal is None:
+        t.update(weekly_goal=None, week_days=0)
+        return
+    counted = any(s.day == today and s.stretches for s in profile.sessions)
+    days = weeks.days_this_week(profile, today) + (0 if counted else 1)
+    t.update(weekly_goal=profile.weekly_goal, week_days=days)
+
+
+def week_with_today(t: Turn) -> None:
+    """At the wrap-up of a session that did a stretch: the week, today included."""
+    goal, done = t.st.weekly_goal, t.st.week_days
+    if goal is None or t.st.profile_deleted:
+        return
+    if done >= goal:
+        times = t.plural("unit.times", goal)
+        t.say("goal.wrap_reached", goal=times, sessions=t.plural("unit.sessions", done))
+    else:
+        t.say("goal.wrap_some", done=done, goal=goal)
 
 
 def names(t: Turn, exercise_ids: Sequence[str]) -> str:

@@ -50,7 +50,9 @@ _NOT_BEGUN = PhaseSpec(
     ask=questions.welcome,
     help_key="help.general",
     answers=_each(
-        tuple(k for k in EventKind if k not in (K.STOP, K.START, K.CHOOSE_AREA, K.FEELING)),
+        tuple(
+            k for k in EventKind if k not in (K.STOP, K.START, K.CHOOSE_AREA, K.FEELING, K.SET_GOAL)
+        ),
         answers.welcome,
     ),
     answers_first=True,

@@ -40,14 +40,16 @@ _ADDED_IN_4: dict[str, Any] = {
     "level_notes": [],
     "hold_set": None,
     "reps_set": None,
+    "weekly_goal": None,
+    "week_days": 0,
 }
 # Attribute names that differ from their JSON keys (the JSON keys are kept for old sessions).
 _JSON_NAMES = {"stretches_done": "done", "stretches_skipped": "skipped"}
-_INT_FIELDS = ("hold", "reps", "exercise", "side", "rep", "pains", "misses")
+_INT_FIELDS = ("hold", "reps", "exercise", "side", "rep", "pains", "misses", "week_days")
 _OPTIONAL_TEXT = ("area", "pending_area", "pain_stretch", "blocked_area", "offer_area")
 _CUE_LEVELS = frozenset(level.value for level in CueLevel)
 _PHASE_FIELDS = ("paused_phase", "return_phase")
-_OPTIONAL_INT = ("hold_set", "reps_set")
+_OPTIONAL_INT = ("hold_set", "reps_set", "weekly_goal")
 _BOOL_FIELDS = (
     "screened",
     "profile_deleted",
@@ -103,6 +105,10 @@ class State:
     level_notes: tuple[tuple[str, str], ...]
     hold_set: int | None  # a hold the user set in this conversation: it applies to every stretch
     reps_set: int | None  # repetitions the user set in this conversation
+    # The user's weekly goal and the days of this week with a session, today's counted (read when
+    # the routine is chosen): the wrap-up says where the week stands without reading the profile.
+    weekly_goal: int | None
+    week_days: int
 
     @classmethod
     def new(cls, hold: int, reps: int, cues: CueLevel = CueLevel.NORMAL) -> State:
@@ -140,6 +146,8 @@ class State:
             level_notes=(),
             hold_set=None,
             reps_set=None,
+            weekly_goal=None,
+            week_days=0,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -161,7 +169,7 @@ class State:
             raw = {**_ADDED_IN_2, **raw}
         if raw["version"] < 3:
             raw = {**_ADDED_IN_3, **raw}
-        if raw["version"] < 4:
+        if raw["version"] <= 4:  # (4 too: its weekly-goal keys came a commit later)
             raw = {**_ADDED_IN_4, **raw}
         if not _well_typed(raw):
             return None

@@ -20,6 +20,7 @@ from shared.reply import (
     RecordSession,
     SaveCueLevel,
     SavePreferences,
+    SaveWeeklyGoal,
 )
 
 _CUE_LEVELS = frozenset(level.value for level in CueLevel)
@@ -36,6 +37,8 @@ def effect_to_json(effect: Effect) -> dict[str, Any]:
         return {"type": "save_preferences", **preferences}
     if isinstance(effect, SaveCueLevel):
         return {"type": "save_cue_level", "cue_level": effect.cue_level.value}
+    if isinstance(effect, SaveWeeklyGoal):
+        return {"type": "save_weekly_goal", "weekly_goal": effect.weekly_goal}
     if isinstance(effect, MarkScreened):
         return {"type": "mark_screened"}
     if isinstance(effect, ClearScreening):
@@ -61,6 +64,8 @@ def effect_from_json(item: Any) -> Effect:
             return SavePreferences(_count(item["hold_seconds"]), _count(item["reps"]))
         if kind == "save_cue_level":
             return SaveCueLevel(_cue_level(item["cue_level"]))
+        if kind == "save_weekly_goal":
+            return SaveWeeklyGoal(_weekly_goal(item["weekly_goal"]))
         if kind == "mark_screened":
             return MarkScreened()
         if kind == "clear_screening":
@@ -135,6 +140,14 @@ def _cue_level(value: Any) -> CueLevel:
     if not isinstance(value, str) or value not in _CUE_LEVELS:
         raise ValueError(f"cue_level must be one of {sorted(_CUE_LEVELS)}")
     return CueLevel(value)
+
+
+def _weekly_goal(value: Any) -> int:
+    """Sessions a week: a whole number from 1 to 7."""
+    goal = _count(value)
+    if goal > 7:
+        raise ValueError(f"{goal} sessions a week is more than one a day")
+    return goal
 
 
 def _count(value: Any, minimum: int = 1) -> int:

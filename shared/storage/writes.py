@@ -28,6 +28,7 @@ from shared.reply import (
     RecordSession,
     SaveCueLevel,
     SavePreferences,
+    SaveWeeklyGoal,
 )
 from shared.storage.compiled import Compiled, PerDialect, compile_for
 from shared.storage.schema import sessions, users
@@ -85,6 +86,7 @@ _CHANGED_COLUMNS: dict[type, tuple[str, ...]] = {
     RecordSession: (),
     SavePreferences: ("hold_seconds", "reps"),
     SaveCueLevel: ("cue_level",),
+    SaveWeeklyGoal: ("weekly_goal",),
     MarkScreened: ("screened_on",),
     ClearScreening: ("screened_on",),
 }
@@ -174,6 +176,8 @@ def _write_one(
         values |= {"hold_seconds": effect.hold_seconds, "reps": effect.reps}
     elif isinstance(effect, SaveCueLevel):
         values |= {"cue_level": effect.cue_level.value}
+    elif isinstance(effect, SaveWeeklyGoal):
+        values |= {"weekly_goal": effect.weekly_goal}
     elif isinstance(effect, MarkScreened):
         values |= {"screened_on": today}
     elif isinstance(effect, ClearScreening):

@@ -23,6 +23,7 @@ from shared.reply import (
     RecordSession,
     SaveCueLevel,
     SavePreferences,
+    SaveWeeklyGoal,
 )
 from skill.persistence import user_key
 
@@ -57,6 +58,8 @@ def seed_profile(store: EffectStore, user_id: str, profile: Profile, today: date
         effects.append(SavePreferences(profile.hold_seconds, profile.reps))
     if profile.cue_level is not None:
         effects.append(SaveCueLevel(profile.cue_level))
+    if profile.weekly_goal is not None:
+        effects.append(SaveWeeklyGoal(profile.weekly_goal))
     # ProfileStore answers a revision (None for an empty profile), SafeStore False when not saved
     saved = store.apply(user, effects, today) is not False
     if saved and profile.screened_on:

@@ -71,6 +71,7 @@ def test_a_cut_short_session_is_saved_in_the_channel_store() -> None:
             pain_reports=0,
             completed=False,
             feelings=(("neck_flexion", "good"),),  # "fine" at the check-in
+            levels=(("neck_flexion", 25, 2),),  # the pacing the dialog set
         ),
     )
     # the relaunch is a new tutor session, paced like the voice channel

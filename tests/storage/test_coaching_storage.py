@@ -12,7 +12,7 @@ from storage_helpers import TODAY
 from shared.effects import apply_effects
 from shared.engine.progression import Level, progress_for
 from shared.profile import Profile, SessionRecord
-from shared.reply import RecordSession
+from shared.reply import RecordSession, SavePreferences, SaveWeeklyGoal
 from shared.storage import ProfileStore
 from shared.storage.codec import effect_from_json, effect_to_json
 from shared.storage.schema import migrate
@@ -106,3 +106,23 @@ def test_a_profile_saved_before_levels_loads() -> None:
     old = {"sessions": [{"day": "2026-01-14", "area": "neck", "stretches": ["neck_flexion"]}]}
     profile = Profile.from_dict(old)
     assert profile.sessions[0].levels == () and profile.weekly_goal is None
+
+
+def test_the_weekly_goal_is_kept_apart_from_the_pacing(store: ProfileStore) -> None:
+    store.apply("u", [SavePreferences(25, 6)], TODAY)
+    store.apply("u", [SaveWeeklyGoal(3)], TODAY)
+    profile = store.load("u")
+    assert profile is not None and profile.weekly_goal == 3
+    assert (profile.hold_seconds, profile.reps) == (25, 6)
+    store.apply("u", [SavePreferences(30, 5)], TODAY)
+    profile = store.load("u")
+    assert profile is not None and profile.weekly_goal == 3
+
+
+def test_the_weekly_goal_in_the_dict_form_and_the_codec() -> None:
+    profile = apply_effects(Profile(), [SaveWeeklyGoal(5)], TODAY)
+    assert profile is not None and Profile.from_dict(profile.to_dict()).weekly_goal == 5
+    assert effect_from_json(effect_to_json(SaveWeeklyGoal(5))) == SaveWeeklyGoal(5)
+    for bad in (0, 8, "3", True):
+        with pytest.raises(ValueError):
+            effect_from_json({"type": "save_weekly_goal", "weekly_goal": bad})

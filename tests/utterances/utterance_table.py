@@ -49,7 +49,7 @@ class Expected:
             return cls(kind)
         if kind is EventKind.FEELING:
             return cls(kind, feeling=Feeling(detail))
-        if kind in (EventKind.SET_HOLD, EventKind.SET_REPS):
+        if kind in (EventKind.SET_HOLD, EventKind.SET_REPS, EventKind.SET_GOAL):
             return cls(kind, value=int(detail))
         if kind is EventKind.SET_CUES:
             return cls(kind, cue_level=CueLevel(detail))
