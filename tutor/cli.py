@@ -25,6 +25,7 @@ from tutor.database import TutorDatabase, open_database
 from tutor.driver import TutorUI, run_conversation, show_summary
 from tutor.history import history_lines
 from tutor.plain import PlainUI, terminal_width
+from tutor.reminder import ReminderError
 from tutor.session import Preferences, TutorSession
 from tutor.signals import ClosingSignals, TerminalClosed
 from tutor.store import local_user_key
@@ -85,7 +86,11 @@ def parser() -> argparse.ArgumentParser:
     low_reps, high_reps = REPS_LIMITS
     root = argparse.ArgumentParser(prog="backstretch-tutor", description=say("description"))
     root.add_argument(
-        "command", nargs="?", choices=("coach", "history"), default="coach", help=say("command")
+        "command",
+        nargs="?",
+        choices=("coach", "history", "remind"),
+        default="coach",
+        help=say("command"),
     )
     root.add_argument("--area", type=_area, help=say("area"))
     root.add_argument(
@@ -100,6 +105,10 @@ def parser() -> argparse.ArgumentParser:
     root.add_argument("--bell", action="store_true", help=say("bell"))
     root.add_argument("--db", type=Path, metavar="PATH", help=say("db", path=default_sqlite_path()))
     root.add_argument("--profile", default="local", metavar="NAME", help=say("profile"))
+    root.add_argument("--at", metavar="HH:MM", help=say("at"))
+    root.add_argument("--days", metavar="mon,wed,fri", help=say("days"))
+    root.add_argument("--remove", action="store_true", help=say("remove"))
+    root.add_argument("--output", type=Path, metavar="FILE", help=say("output"))
     return root
 
 
@@ -186,6 +195,38 @@ def history(args: argparse.Namespace, clock: Clock) -> int:
     return 0
 
 
+def remind(args: argparse.Namespace, clock: Clock) -> int:
+    """`remind --at 08:00 [--days mon,wed,fri]`: an iCalendar file to import; `--remove`: its
+    cancellation, and how to take the reminder out of the calendar."""
+    from tutor import reminder  # here: the icalendar import is for this command only
+
+    path = args.output or reminder.default_path()
+    try:
+        if args.remove:
+            reminder.write(path, reminder.cancellation(clock.today(), args.profile))
+            print(wrap_text(messages.text("tutor.remind.removed", path=path), terminal_width()))
+            return 0
+        if not args.at:
+            raise ReminderError(messages.text("tutor.remind.no_time"))
+        days = reminder.parse_days(args.days) if args.days else tuple(range(7))
+        wanted = reminder.Reminder(reminder.parse_time(args.at), days)
+        reminder.write(path, reminder.calendar(wanted, clock.today(), args.profile))
+    except ReminderError as error:
+        _warn(str(error))
+        return 2
+    except OSError as error:
+        _warn(messages.text("tutor.remind.unwritable", path=path, reason=error.strerror or error))
+        return 1
+    when = messages.text(
+        "tutor.remind.written",
+        path=path,
+        at=wanted.at.strftime("%H:%M"),
+        days=reminder.spoken_days(wanted),
+    )
+    print(wrap_text(when, terminal_width()))
+    return 0
+
+
 def silence_closed_terminal() -> None:
     """The terminal is gone: point standard output and error at /dev/null, so the interpreter's
     last flush at exit cannot fail with "Exception ignored ... OSError: [Errno 5]"."""
@@ -202,6 +243,8 @@ def main(argv: Sequence[str] | None = None, clock: Clock | None = None) -> int:
     args = parser().parse_args(argv)
     clock = clock or RealClock()
     try:
+        if args.command == "remind":
+            return remind(args, clock)
         return history(args, clock) if args.command == "history" else coach(args, clock)
     except (BrokenPipeError, OSError) as error:  # a closed terminal: nothing left to tell
         logging.getLogger(__name__).debug("output closed: %s", error)
