@@ -8,18 +8,23 @@ trigger, so no signature check runs here. Progress: set DYNAMODB_TABLE to keep i
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 
 from skill.builder import open_store, profiles_for, skill_builder
 from skill.config import SkillConfig
-from skill.dict_profiles import DictProfiles
+
+if TYPE_CHECKING:  # imported where DynamoDB is configured: a cold start pays for what it uses
+    from skill.dict_profiles import DictProfiles
 
 
 def dynamodb_profiles(table: str) -> DictProfiles:
     """Profiles in ask-sdk's DynamoDB adapter (which creates the table on first use)."""
     # optional: installed only in Lambda deployments, and it ships no type information
     from ask_sdk_dynamodb.adapter import DynamoDbAdapter  # type: ignore[import-not-found]
+
+    from skill.dict_profiles import DictProfiles
 
     return DictProfiles(DynamoDbAdapter(table_name=table, create_table=True))
 

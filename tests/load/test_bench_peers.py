@@ -139,3 +139,23 @@ def test_benchmark_1_prints_both_parts_with_their_load(
     assert rows == ["new user", "10 stored sessions", "400 stored sessions"]
     assert re.search(r"^400 sessions: \+0% on a new user's .* -> ", out, re.M)
     assert len(re.findall(r"^other load: [\d.]+ cores .* before the run", out, re.M)) == 2
+
+
+def test_benchmark_3_times_each_cold_start_inside_its_process(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bench import bench_startup
+
+    monkeypatch.setattr(bench_startup, "RUNS", 1)
+    monkeypatch.setattr(bench_startup, "other_load_now", lambda: OtherLoad(0.0, 0.1))
+    bench_startup.main()
+    out = capsys.readouterr().out
+    for name in bench_startup.NAMES.values():
+        assert re.search(rf"^{re.escape(name)} +\d+ ms +\d+ ms +\d+ ms$", out, re.M), name
+    assert re.search(r"^tutor: spawn to first prompt +\d+ ms", out, re.M)
+    for entry in ("lambda", "create_app"):
+        assert re.search(rf"^{entry}: \d+ ms, [\d.]+x the bare .*150 ms\) -> ", out, re.M)
+    lambda_modules = re.search(r"^lambda imported: (.*)$", out, re.M)
+    assert lambda_modules is not None
+    assert "sqlalchemy" in lambda_modules[1].split()  # the store it answers from
+    assert not {"flask", "werkzeug", "psycopg", "yaml", "jmespath"} & set(lambda_modules[1].split())
