@@ -38,6 +38,7 @@ class EventKind(StrEnum):
     DELETE_DATA = "delete_data"
     PRIVACY = "privacy"  # "what do you keep about me?"
     SET_GOAL = "set_goal"  # "I want to stretch three times a week" (`value`, 1-7)
+    PROGRESS = "progress"  # "how am I doing?": the weeks against the goal, and the levels
     START_OVER = "start_over"
     FEELING = "feeling"  # how a stretch felt, or a symptom ("a bit tight", "my leg went numb")
     UNKNOWN = "unknown"

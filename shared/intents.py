@@ -41,6 +41,7 @@ INTENT_EVENTS: dict[str, EventKind] = {
     "TipsIntent": EventKind.TIPS,
     "CuesIntent": EventKind.SET_CUES,
     "SetGoalIntent": EventKind.SET_GOAL,  # "I want to stretch three times a week"
+    "ProgressIntent": EventKind.PROGRESS,  # "how am I doing?"
     # built-in intents
     "AMAZON.YesIntent": EventKind.YES,
     "AMAZON.NoIntent": EventKind.NO,
@@ -75,6 +76,7 @@ CUSTOM_INTENT_SLOTS: dict[str, dict[str, str]] = {
     "TipsIntent": {},
     "CuesIntent": {LEVEL_SLOT: CUE_LEVEL_SLOT_TYPE},
     "SetGoalIntent": {COUNT_SLOT: "AMAZON.NUMBER"},
+    "ProgressIntent": {},
 }
 
 

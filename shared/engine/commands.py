@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
-from shared.engine import answers, estimate, flow, sets
+from shared.engine import answers, estimate, flow, progress_summary, sets
 from shared.engine.answers import Answer
 from shared.engine.phase import Phase
 from shared.engine.turn import Turn
@@ -237,6 +237,12 @@ def history(t: Turn, _event: Event) -> None:
     t.ask_current()
 
 
+def progress(t: Turn, _event: Event) -> None:
+    """ "How am I doing?": two sentences, the weeks against the goal and the stretches' levels."""
+    progress_summary.say(t)
+    t.ask_current()
+
+
 def _known(t: Turn, exercise_id: str) -> bool:
     return any(e.id == exercise_id for e in t.catalog.exercises)
 
@@ -299,6 +305,7 @@ AFTER_PHASE: Mapping[EventKind, Answer] = {
     K.SET_GOAL: set_goal,
     K.DURATION: duration,
     K.HISTORY: history,
+    K.PROGRESS: progress,
     K.DELETE_DATA: delete_data,
     K.PRIVACY: privacy,
     K.START_OVER: start_over,

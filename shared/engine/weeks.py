@@ -24,3 +24,11 @@ def days_this_week(profile: Profile | None, today: date) -> int:
         return 0
     monday = monday_of(today)
     return len({s.day for s in profile.sessions if monday <= s.day <= today and s.stretches})
+
+
+def days_in_weeks(profile: Profile | None, today: date, weeks: int) -> int:
+    """Days with a stretch done in the last `weeks` calendar weeks, this one included."""
+    if profile is None:
+        return 0
+    first = monday_of(today) - timedelta(weeks=weeks - 1)
+    return len({s.day for s in profile.sessions if first <= s.day <= today and s.stretches})
