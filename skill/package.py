@@ -10,6 +10,7 @@ from typing import Any
 
 from shared.locales import LOCALES
 from shared.model import MODELS_DIR
+from skill.icons import write_icons
 
 MANIFEST_TEMPLATE = Path(__file__).with_name("skill.json")
 EXAMPLE_PHRASES = [
@@ -28,6 +29,14 @@ DESCRIPTION = (
 )
 
 
+# The store icons, drawn by `write_icons` into the package (ASK CLI uploads file:// assets).
+ICONS_DIR = Path("assets") / "images"
+ICON_URIS = {
+    "smallIconUri": f"file://{ICONS_DIR.as_posix()}/small-icon.png",
+    "largeIconUri": f"file://{ICONS_DIR.as_posix()}/large-icon.png",
+}
+
+
 def _publishing_locale() -> dict[str, Any]:
     return {
         "name": "Back Stretch Coach",
@@ -35,6 +44,7 @@ def _publishing_locale() -> dict[str, Any]:
         "description": DESCRIPTION,
         "examplePhrases": EXAMPLE_PHRASES,
         "keywords": ["stretch", "back", "neck", "posture", "exercise"],
+        **ICON_URIS,
     }
 
 
@@ -81,4 +91,5 @@ def build_skill_package(
     (package / "skill.json").write_text(text, encoding="utf-8")
     for locale in LOCALES:
         shutil.copyfile(MODELS_DIR / f"{locale}.json", models / f"{locale}.json")
+    write_icons(package / ICONS_DIR)  # drawn from the illustration data (skill/icons.py)
     return package

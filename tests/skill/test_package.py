@@ -30,7 +30,12 @@ def test_the_package_is_written_under_skill_package(tmp_path: Path, package: Pat
     assert package == tmp_path / "skill-package"
     files = sorted(p.relative_to(package).as_posix() for p in package.rglob("*") if p.is_file())
     assert files == sorted(
-        ["skill.json", *(f"interactionModels/custom/{locale}.json" for locale in LOCALES)]
+        [
+            "skill.json",
+            *(f"interactionModels/custom/{locale}.json" for locale in LOCALES),
+            "assets/images/small-icon.png",  # the store icons (tests/skill/test_store_icons.py)
+            "assets/images/large-icon.png",
+        ]
     )
 
 
