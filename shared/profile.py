@@ -134,9 +134,11 @@ class Profile:
 
     def streak(self, today: date) -> int:
         """Consecutive days with a session, ending today or yesterday (a streak not yet broken).
-        Days are counted as ordinals: a year-long streak is walked in microseconds."""
+        Days are counted as ordinals, and each day's answer is kept (a long streak is a walk)."""
+        return self._memo(f"streak {today.toordinal()}", lambda: self._streak(today.toordinal()))
+
+    def _streak(self, cursor: int) -> int:
         days = self._memo("days", lambda: frozenset(s.day.toordinal() for s in self.sessions))
-        cursor = today.toordinal()
         if cursor not in days:
             cursor -= 1
         count = 0
