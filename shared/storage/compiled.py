@@ -20,6 +20,7 @@ from sqlalchemy import Dialect, Engine, PoolProxiedConnection, Select
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 
+from shared.storage import deadline
 from shared.storage.engines import begin_immediate, sqlite_driver
 
 Decoder = Callable[[Any], Any] | None
@@ -104,10 +105,13 @@ def cursor_for(engine: Engine) -> Iterator[Any]:
             yield cursor
         finally:
             cursor.close()
+    except BaseException:
+        connection.invalidate()  # not pooled: see the note on failed connections
+        raise
     finally:
-        if autocommit:
+        if autocommit and connection.is_valid:
             _restore_transactions(connection)
-        connection.close()  # back to the pool
+        connection.close()  # back to the pool, unless invalidated
 
 
 def _driver(connection: PoolProxiedConnection) -> Any:
@@ -128,6 +132,10 @@ def _restore_transactions(connection: Any) -> None:
     except Exception:
         connection.invalidate()
 
+
+# Failed connections: a connection whose call failed is not put back in the pool. Its failure
+# may be the server gone, a socket the watchdog shut (deadline.py), a SQLite file opened
+# read-only or replaced: pooled, it would fail the next call too. A new one costs a few ms once.
 
 T = TypeVar("T")
 
@@ -156,7 +164,9 @@ def transaction_for(engine: Engine, lock_timeout: float) -> Iterator[Any]:
     connection = engine.raw_connection()
     try:
         if engine.dialect.name == "sqlite":
-            begin_immediate(sqlite_driver(connection), lock_timeout)
+            left = deadline.time_left()
+            wait = lock_timeout if left is None else max(0.0, min(lock_timeout, left))
+            begin_immediate(sqlite_driver(connection), wait)
         cursor = connection.cursor()
         try:
             yield cursor
@@ -167,5 +177,8 @@ def transaction_for(engine: Engine, lock_timeout: float) -> Iterator[Any]:
             raise
         finally:
             cursor.close()
+    except BaseException:
+        connection.invalidate()  # not pooled: see the note on failed connections
+        raise
     finally:
-        connection.close()  # back to the pool
+        connection.close()  # back to the pool, unless invalidated

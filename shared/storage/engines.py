@@ -17,11 +17,17 @@ import platformdirs
 from sqlalchemy import Connection, Engine, PoolProxiedConnection, create_engine, event
 from sqlalchemy.engine import make_url
 
+from shared.storage.guarded import guard_postgres, guard_sqlite
+
 SQLITE_BEGIN = "backstretch_sqlite_begin"  # execution option: how a SQLite transaction begins
 IMMEDIATE = {SQLITE_BEGIN: "BEGIN IMMEDIATE"}
 WAL_ATTEMPTS = 10  # take SQLite's write lock at once (busy_timeout)
 LOCK_PAUSE_FIRST = 0.0001  # seconds between tries for another writer's lock: 0.1 ms, doubling,
 LOCK_PAUSE_MAX = 0.002  # up to 2 ms
+STATEMENT_SHARE = 0.8  # of the timeout: PostgreSQL's statement_timeout
+KEEPALIVE_IDLE = 10  # seconds without traffic before TCP checks that the server is still there,
+KEEPALIVE_INTERVAL = 2  # then every 2 s,
+KEEPALIVE_COUNT = 3  # giving up after 3 unanswered probes
 
 
 def default_sqlite_path() -> Path:
@@ -40,12 +46,15 @@ def database_url(url: str | None) -> str:
     return chosen
 
 
-def sqlite_engine(url: str, timeout: float) -> Engine:
-    """WAL (readers never wait for the writer), busy_timeout, foreign keys, real transactions."""
+def sqlite_engine(url: str, timeout: float, *, make_folder: bool = True) -> Engine:
+    """WAL (readers never wait for the writer), busy_timeout, foreign keys, real transactions.
+    The file's folder is made unless told not to (a store reopening a file whose folder went
+    away, an unmounted volume, must not make a new one where the volume was)."""
     path = make_url(url).database
-    if path and path != ":memory:":
+    if make_folder and path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": timeout, "check_same_thread": False})
+    guard_sqlite(engine, path if path and path != ":memory:" else None)
 
     @event.listens_for(engine, "connect")
     def _pragmas(connection: Any, _record: Any) -> None:
@@ -129,17 +138,32 @@ def _enable_wal(cursor: Any) -> None:
 
 
 def postgres_engine(url: str, timeout: float) -> Engine:
-    """Every limit follows `timeout`: connecting, each statement, waiting for a free connection."""
+    """Every limit follows `timeout`: connecting, each statement, waiting for a free connection,
+    a server that stops acknowledging what is sent (tcp_user_timeout) and one that silently
+    went away (keepalives). A server that accepts and never answers is the watchdog's
+    (deadline.py, through guarded.py): the ping and every statement end at the call's deadline."""
     parsed = make_url(url)
     given = parsed.query.get("options") or ()
-    limit = f"-c statement_timeout={int(timeout * 1000)}"
+    # The server's own limit comes a little before the client's deadline, so a statement that is
+    # merely slow ends with the server's answer and its connection stays usable.
+    limit = f"-c statement_timeout={int(timeout * 1000 * STATEMENT_SHARE)}"
     options = " ".join(o for o in (*((given,) if isinstance(given, str) else given), limit) if o)
     parsed = parsed.difference_update_query(["options"])
-    connect_args = {"connect_timeout": max(1, round(timeout)), "options": options}
-    return create_engine(
+    connect_args = {
+        "connect_timeout": max(2, round(timeout)),  # psycopg's least; guarded.py bounds it finer
+        "options": options,
+        "tcp_user_timeout": int(timeout * 1000),
+        "keepalives": 1,
+        "keepalives_idle": KEEPALIVE_IDLE,
+        "keepalives_interval": KEEPALIVE_INTERVAL,
+        "keepalives_count": KEEPALIVE_COUNT,
+    }
+    engine = create_engine(
         parsed,
         connect_args=connect_args,
-        pool_pre_ping=True,  # a server restarted since the last request costs no failed answer
+        pool_pre_ping=False,  # guarded.py pings, within the deadline
         pool_size=5,
         pool_timeout=timeout,  # all connections busy: give up like a slow statement would
     )
+    guard_postgres(engine)
+    return engine

@@ -42,6 +42,8 @@ class Snapshot:
         then unknown here)."""
         if self.profile is None or change.before != self.revision or self.born is None:
             return None
+        if change.repeated:  # a retried session was there already: its id is not known here
+            return None
         if any(isinstance(effect, DeleteProfile) for effect in effects):
             return None
         profile = apply_effects(self.profile, effects, today) or self.profile

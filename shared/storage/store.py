@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import BindParameter, Dialect, Engine, bindparam, func, select
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from shared.events import CueLevel
@@ -35,6 +36,7 @@ from shared.storage.engines import (
     postgres_engine,
     sqlite_engine,
 )
+from shared.storage.identity import FileIdentity, FileReplaced, opening
 from shared.storage.schema import SchemaError, migrate, sessions, users
 from shared.storage.snapshot import MAX_SESSIONS_LOADED, NOBODY, Snapshot, in_load_order
 from shared.storage.writes import Change, write
@@ -44,6 +46,7 @@ MIGRATION_ATTEMPTS = 5
 __all__ = [
     "MAX_SESSIONS_LOADED",
     "Change",
+    "FileReplaced",
     "ProfileStore",
     "SchemaError",
     "Snapshot",
@@ -100,9 +103,12 @@ _reads = PerDialect(_compile_reads)
 class ProfileStore:
     """Loads profiles and applies the engine's effects, one transaction per call."""
 
-    def __init__(self, engine: Engine, *, lock_timeout: float = 2.0) -> None:
+    def __init__(
+        self, engine: Engine, *, lock_timeout: float = 2.0, identity: FileIdentity | None = None
+    ) -> None:
         self.engine = engine
         self.lock_timeout = lock_timeout  # SQLite: how long a write waits for another's lock
+        self.identity = identity  # SQLite: the file opened, checked before each call
         try:
             self._migrate()
         except BaseException:
@@ -126,11 +132,34 @@ class ProfileStore:
                     time.sleep(0.05 * (attempt + 1))
 
     @classmethod
-    def open(cls, url: str | None = None, *, timeout: float = 2.0) -> ProfileStore:
+    def open(
+        cls, url: str | None = None, *, timeout: float = 2.0, make_folder: bool = True
+    ) -> ProfileStore:
+        """The store at `url` (see database_url), its schema brought up to date. A SQLite file's
+        folder is made when missing, unless `make_folder` is False (reopening: see engines)."""
         resolved = database_url(url)
-        if resolved.startswith("sqlite"):
+        if not resolved.startswith("sqlite"):
+            return cls(postgres_engine(resolved, timeout))
+        path = make_url(resolved).database
+        if not path or path == ":memory:":
             return cls(sqlite_engine(resolved, timeout), lock_timeout=timeout)
-        return cls(postgres_engine(resolved, timeout))
+        engine = sqlite_engine(resolved, timeout, make_folder=make_folder)
+        with opening(path):  # one process at a time makes a missing file (identity.py)
+            store = cls(engine, lock_timeout=timeout)
+            store.identity = FileIdentity(path)
+        return store
+
+    def check_file(self) -> None:
+        """SQLite: FileReplaced when the file at the path is no longer the one open."""
+        if self.identity is not None:
+            self.identity.check()
+
+    def close_replaced(self) -> None:
+        """Close a store whose file was replaced or deleted, and remove what its file left at
+        the path (identity.py), so the store opened next reads the file now there, clean."""
+        self.close()
+        if self.identity is not None:
+            self.identity.remove_leftovers()
 
     def load(self, user_id: str) -> Profile | None:
         return self.snapshot(user_id).profile
@@ -141,6 +170,7 @@ class ProfileStore:
         (see snapshot.py); the result is the same as a fresh load's. Every write gives the row
         a new random revision, so an unchanged revision means an unchanged user. The statements
         run on the DBAPI cursor (compiled.py): this is asked on every turn that uses a profile."""
+        self.check_file()
         reads = _reads(self.engine.dialect)
         # The row is read before its sessions, each statement on its own. Should a write land in
         # between, the copy holds a session newer than its revision: the next turn sees the new
@@ -180,6 +210,7 @@ class ProfileStore:
     def revision(self, user_id: str) -> str | None:
         """The token of the user's last change (None: no such user); one primary-key lookup, so
         a server can check a profile it holds before trusting it."""
+        self.check_file()
         with cursor_for(self.engine) as cursor:
             row = _reads(self.engine.dialect).revision.first(cursor, {"user_id": user_id})
         return None if row is None else row[0]
@@ -189,14 +220,23 @@ class ProfileStore:
         (None when the profile was deleted, or unchanged for no effects)."""
         return self.change(user_id, effects, today).after
 
-    def change(self, user_id: str, effects: Iterable[Effect], today: date) -> Change:
-        """apply(), telling also the revision the user's row had just before (see writes.py)."""
+    def change(
+        self,
+        user_id: str,
+        effects: Iterable[Effect],
+        today: date,
+        *,
+        change_id: str | None = None,
+    ) -> Change:
+        """apply(), telling also the revision the user's row had just before (see writes.py).
+        A session written with a `change_id` is written once, however often it is retried."""
         effects = list(effects)
         if not effects:  # nothing to write: no transaction, no bare user row
             revision = self.revision(user_id)
             return Change(revision, revision)
+        self.check_file()
         with transaction_for(self.engine, self.lock_timeout) as cursor:
-            return write(cursor, self.engine.dialect, user_id, effects, today)
+            return write(cursor, self.engine.dialect, user_id, effects, today, change_id)
 
     def delete(self, user_id: str) -> None:
         """Forget the user and every session of theirs (the day is irrelevant to a deletion)."""

@@ -40,25 +40,44 @@ UNKNOWN = "unknown"  # a revision no write ever produces (they are uuid4 hex str
 @dataclass(frozen=True, slots=True)
 class Change:
     """The user's revision just before one apply() and just after it (None: no such user), and
-    the ids of the sessions it inserted."""
+    the ids of the sessions it inserted. `repeated`: a session of the change was written before
+    (the change was retried after an answer that was lost), so it was not inserted again."""
 
     before: str | None
     after: str | None
     session_ids: tuple[int, ...] = ()
+    repeated: bool = False
 
 
 def write(
-    cursor: Any, dialect: Dialect, user_id: str, effects: Sequence[Effect], today: date
+    cursor: Any,
+    dialect: Dialect,
+    user_id: str,
+    effects: Sequence[Effect],
+    today: date,
+    change_id: str | None = None,
 ) -> Change:
-    """Apply `effects` inside the cursor's transaction (on SQLite: begun IMMEDIATE)."""
+    """Apply `effects` inside the cursor's transaction (on SQLite: begun IMMEDIATE). Each session
+    of a change with an id is stored with it (`session_change_id`), once: a retry inserts none."""
     statements = _statements(dialect)
     before = _lock_user(cursor, statements, user_id)
-    after, inserted = before, []
+    after, inserted, repeated, sessions_seen = before, [], False, 0
     for effect in effects:
-        after, session_id = _write_one(cursor, statements, user_id, effect, today)
+        session_key = None
+        if change_id is not None and isinstance(effect, RecordSession):
+            session_key = session_change_id(change_id, sessions_seen)
+            sessions_seen += 1
+        after, session_id = _write_one(cursor, statements, user_id, effect, today, session_key)
         if session_id is not None:
             inserted.append(session_id)
-    return Change(before, after, tuple(inserted))
+        elif isinstance(effect, RecordSession):
+            repeated = True
+    return Change(before, after, tuple(inserted), repeated)
+
+
+def session_change_id(change_id: str, number: int) -> str:
+    """What the `number`th session of a change is stored with (0: the change's id itself)."""
+    return change_id if number == 0 else f"{change_id}.{number}"
 
 
 def _now() -> datetime:
@@ -131,8 +150,13 @@ def _build_statements(dialect: Dialect) -> _Statements:
         create_bare=compiled(bare.on_conflict_do_nothing(index_elements=[users.c.user_id])),
         upserts={kind: compiled(upsert(columns)) for kind, columns in _CHANGED_COLUMNS.items()},
         insert_session=compiled(
-            sessions.insert()
-            .values(user_id=user, **{column: bindparam(column) for column in _SESSION_COLUMNS})
+            insert(sessions)
+            .values(
+                user_id=user,
+                change_id=bindparam("change_id"),
+                **{column: bindparam(column) for column in _SESSION_COLUMNS},
+            )
+            .on_conflict_do_nothing(index_elements=[sessions.c.user_id, sessions.c.change_id])
             .returning(sessions.c.id)
         ),
         delete_user=compiled(delete(users).where(users.c.user_id == user)),
@@ -160,9 +184,15 @@ def _lock_user(cursor: Any, statements: _Statements, user_id: str) -> str | None
 
 
 def _write_one(
-    cursor: Any, statements: _Statements, user_id: str, effect: Effect, today: date
+    cursor: Any,
+    statements: _Statements,
+    user_id: str,
+    effect: Effect,
+    today: date,
+    change_id: str | None = None,
 ) -> tuple[str | None, int | None]:
-    """The user's revision after `effect`, and the id of the session it inserted (if any)."""
+    """The user's revision after `effect`, and the id of the session it inserted (if any: a
+    session whose `change_id` is stored already is not inserted again)."""
     if isinstance(effect, DeleteProfile):
         statements.delete_user.run(cursor, {"user_id": user_id})
         statements.delete_sessions.run(cursor, {"user_id": user_id})
@@ -185,8 +215,9 @@ def _write_one(
     upsert.run(cursor, values)
     if not isinstance(effect, RecordSession):
         return revision, None
-    inserted = statements.insert_session.run(cursor, {"user_id": user_id, **_row(effect.record)})
-    return revision, int(inserted.fetchone()[0])
+    row = {"user_id": user_id, "change_id": change_id, **_row(effect.record)}
+    found = statements.insert_session.run(cursor, row).fetchone()
+    return revision, None if found is None else int(found[0])
 
 
 def _row(record: SessionRecord) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -115,6 +116,11 @@ def all_rows(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
             name: [tuple(row) for row in connection.execute(select(table))]
             for name, table in reflected.tables.items()
         }
+
+
+def wait_out_the_pause(safe: SafeStore) -> None:
+    """Sleep until a store that failed tries its database again (shared/storage/healing.py)."""
+    time.sleep(safe.retry_in())
 
 
 class CheckedSafeStore(SafeStore):

@@ -1,10 +1,10 @@
-"""A database that is slow costs a turn at most one timeout: the SQL profile gateway stops asking
-after the first failed call of a turn, instead of paying the timeout again for each query."""
+"""A database that is slow costs a turn at most one timeout: after a failed call the store leaves
+the database alone for a pause (shared/storage/healing.py), so the turn's save gives up at once
+instead of paying the timeout again, and the next attempt comes after the pause."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import date, datetime
 from typing import Any
 
@@ -15,6 +15,7 @@ from storage_helpers import record
 from shared.profile import Profile
 from shared.reply import RecordSession
 from shared.storage import Change, SafeStore, Snapshot
+from shared.storage.healing import FIRST_PAUSE
 from skill.dialogs.requests import RequestFactory, Session
 from skill.persistence import SqlProfiles
 
@@ -31,7 +32,7 @@ class SlowStore:
     def _call(self, name: str) -> None:
         self.calls.append(name)
         if not self.working:
-            raise sqlite3.OperationalError("canceling statement due to statement timeout")
+            raise TimeoutError("canceling statement due to statement timeout")
 
     def snapshot(self, user_id: str, known: Snapshot | None = None) -> Snapshot:
         self._call("snapshot")
@@ -40,7 +41,9 @@ class SlowStore:
         self.loads += 1
         return Snapshot(Profile(sessions=(record(),)), "r1", datetime(2026, 1, 1), 1)
 
-    def change(self, user_id: str, effects: Any, today: date) -> Change:
+    def change(
+        self, user_id: str, effects: Any, today: date, change_id: str | None = None
+    ) -> Change:
         self._call("change")
         return Change("r1", "r2")
 
@@ -53,26 +56,49 @@ def _envelope() -> RequestEnvelope:
     return DefaultSerializer().deserialize(json.dumps(raw), "ask_sdk_model.RequestEnvelope")
 
 
-def test_a_slow_database_costs_one_call_per_read_and_one_per_save() -> None:
-    slow = SlowStore()
-    adapter = SqlProfiles(SafeStore(slow))  # type: ignore[arg-type]
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_slow_database_costs_a_turn_one_call_then_is_left_alone_for_a_pause() -> None:
+    slow, clock = SlowStore(), Clock()
+    adapter = SqlProfiles(SafeStore(slow, clock=clock))  # type: ignore[arg-type]
     envelope = _envelope()
     assert adapter.load(envelope) is None
     assert slow.calls == ["snapshot"]
     adapter.apply(envelope, [RecordSession(record())])
+    assert slow.calls == ["snapshot"]  # the same turn's save: not tried, the database failed
+    clock.now += FIRST_PAUSE
+    adapter.apply(envelope, [RecordSession(record())])
+    assert slow.calls == ["snapshot", "change"]  # after the pause: one attempt
+    adapter.apply(envelope, [RecordSession(record())])
+    assert slow.calls == ["snapshot", "change"]  # failed again: a longer pause
+    clock.now += FIRST_PAUSE
+    adapter.apply(envelope, [RecordSession(record())])
     assert slow.calls == ["snapshot", "change"]
+    clock.now += FIRST_PAUSE
+    slow.working = True
+    adapter.apply(envelope, [RecordSession(record())])
+    assert slow.calls == ["snapshot", "change", "change"]  # and back
 
 
 def test_a_session_goes_on_from_memory_while_the_database_is_slow() -> None:
-    slow = SlowStore()
+    slow, clock = SlowStore(), Clock()
     slow.working = True
-    adapter = SqlProfiles(SafeStore(slow))  # type: ignore[arg-type]
+    adapter = SqlProfiles(SafeStore(slow, clock=clock))  # type: ignore[arg-type]
     envelope = _envelope()
     first = adapter.load(envelope)
     assert slow.calls == ["snapshot"] and slow.loads == 1
     slow.working = False
     assert adapter.load(envelope) == first  # from memory, one call tried
     assert slow.calls == ["snapshot", "snapshot"]
+    assert adapter.load(envelope) == first  # from memory, none tried during the pause
+    assert slow.calls == ["snapshot", "snapshot"]
     slow.working = True
+    clock.now += FIRST_PAUSE
     assert adapter.load(envelope) == first  # same revision: no load
     assert slow.calls == ["snapshot"] * 3 and slow.loads == 1

@@ -138,7 +138,7 @@ def test_a_database_that_is_down_degrades(caplog: pytest.LogCaptureFixture) -> N
         safe = SafeStore.open("postgresql://postgres@127.0.0.1:1/test", timeout=1)
     assert safe.store is None and not safe.healthy
     assert safe.load("u") is None and safe.apply("u", [MarkScreened()], TODAY) is False
-    assert "progress will not be saved" in caplog.text
+    assert "progress not saved for now: cannot open the database" in caplog.text
 
 
 def test_a_database_lost_mid_session_degrades_then_recovers(

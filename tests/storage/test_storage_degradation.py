@@ -19,6 +19,7 @@ from storage_helpers import (
     record,
     schema_of,
     server_part,
+    wait_out_the_pause,
 )
 
 from shared.reply import DeleteProfile, MarkScreened, RecordSession, SavePreferences
@@ -58,7 +59,7 @@ def test_a_database_that_is_down_gives_a_store_that_saves_nothing(
         safe.close()  # nothing to close, and no error
     messages = _warnings(caplog)
     assert len(messages) == 1, messages  # said once, at opening: not on every call
-    assert messages[0].startswith("progress will not be saved: cannot open the database")
+    assert messages[0].startswith("progress not saved for now: cannot open the database")
     assert "\n" not in messages[0]
 
 
@@ -161,14 +162,18 @@ def test_a_sqlite_database_lost_mid_life_degrades_then_recovers(
     try:
         with caplog.at_level(logging.WARNING, logger=LOGGER):
             assert safe.load("u") is None
-            assert not safe.healthy
+            assert not safe.healthy and safe.state == "unavailable"
             assert safe.apply("u", [RecordSession(record())], TODAY) is False
             assert safe.revision("u") is None and not safe.healthy
-        messages = _warnings(caplog)
-        assert any(m.startswith("progress not loaded: database error") for m in messages)
-        assert any(m.startswith("progress not saved: database error") for m in messages)
+        errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+        assert errors == [
+            f"the database file {home / 'progress.sqlite3'} was deleted while in use: reopening it"
+        ]
+        assert any("cannot open the database" in m for m in _warnings(caplog))
+        assert not home.exists()  # no new, empty database where the volume was
     finally:
-        away.rename(home)  # it comes back: the very next call works again
+        away.rename(home)  # it comes back: the first call after the pause works again
+    wait_out_the_pause(safe)
     profile = safe.load("u")
     assert safe.healthy and profile is not None and len(profile.sessions) == 1
     assert safe.apply("u", [SavePreferences(30, 5)], TODAY) is True and safe.healthy
@@ -193,9 +198,11 @@ def test_a_postgres_server_lost_mid_life_degrades_then_recovers(
             assert safe.revision("u") is None and not safe.healthy
         print(f"three calls to a lost server failed in {time.monotonic() - started:.2f} s")
         assert "progress not saved: database error" in caplog.text
+        assert "progress not loaded" not in caplog.text  # tried once, then left alone a while
     finally:
         store.engine.dispose()
         store.engine = good_engine  # and back
+    wait_out_the_pause(safe)
     assert safe.apply("u", [RecordSession(record())], TODAY) is True and safe.healthy
     assert safe.revision("u") is not None and safe.healthy
     assert store.count_sessions("u") == 1  # the failed write left nothing behind
@@ -245,6 +252,7 @@ def test_a_locked_postgres_table_times_out_instead_of_hanging(
     finally:
         locker.rollback()
         locker.close()
+    wait_out_the_pause(safe)
     assert safe.apply("u", [SavePreferences(30, 5)], TODAY) is True and safe.healthy
     profile = safe.load("u")
     assert profile is not None and (profile.hold_seconds, profile.reps) == (30, 5)
@@ -265,6 +273,7 @@ def test_a_locked_sqlite_file_times_out_instead_of_hanging(
             assert safe.apply("u", [SavePreferences(30, 5)], TODAY) is False
             print(f"locked SQLite write gave up in {time.monotonic() - started:.2f} s")
         assert not safe.healthy and "database is locked" in caplog.text
+        wait_out_the_pause(safe)  # a lock not taken in time: the store pauses, then tries
         profile = safe.load("u")  # WAL: readers are not blocked by the writer
         assert profile is not None and safe.healthy
     finally:

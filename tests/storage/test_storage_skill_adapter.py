@@ -15,7 +15,13 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from storage_helpers import CLOSED_PORT_URL, CheckedSafeStore, all_rows, record
+from storage_helpers import (
+    CLOSED_PORT_URL,
+    CheckedSafeStore,
+    all_rows,
+    record,
+    wait_out_the_pause,
+)
 
 import shared.storage.store as store_module
 from shared.profile import Profile
@@ -202,7 +208,7 @@ def test_a_database_that_is_down_never_fails_a_request(caplog: pytest.LogCapture
         adapter.apply(envelope, [RecordSession(record()), MarkScreened()])  # silent: no exception
         adapter.apply(envelope, [DeleteProfile()])
         assert adapter.load(envelope) is None
-    assert "progress will not be saved" in caplog.text
+    assert "progress not saved for now: cannot open the database" in caplog.text
 
 
 def test_a_database_lost_mid_session_goes_on_from_memory(
@@ -224,8 +230,9 @@ def test_a_database_lost_mid_session_goes_on_from_memory(
             assert not safe.healthy
             # the failed save dropped the copy: a fresh session starts without a profile
             assert adapter.load(_envelope(session=5)) is None
-        assert "database error" in caplog.text
+        assert "cannot open the database" in caplog.text
     finally:
         (tmp_path / "gone").rename(home)
+    wait_out_the_pause(safe)
     assert _profile(adapter, envelope).hold_seconds == 30 and safe.healthy
     safe.close()

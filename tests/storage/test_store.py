@@ -293,7 +293,8 @@ def test_postgresql_sessions_carry_the_statement_timeout(postgres_url: str) -> N
     store = ProfileStore.open(postgres_url, timeout=1.5)
     try:
         with store.engine.connect() as connection:
-            assert connection.exec_driver_sql("SHOW statement_timeout").scalar() == "1500ms"
+            # a little under the client's own deadline (engines.STATEMENT_SHARE)
+            assert connection.exec_driver_sql("SHOW statement_timeout").scalar() == "1200ms"
             assert store.engine.dialect.driver == "psycopg"
     finally:
         store.close()
