@@ -158,10 +158,44 @@ def check(expect: Mapping[str, Any], answer: Answer) -> list[Failure]:
         failures.append(Failure("attributes", expect["attributes"], answer.attributes))
     if "directives" in expect:
         failures += _check_directives(expect["directives"], answer.directives)
+    if "screen" in expect:
+        failures += _check_screen(expect["screen"], answer.directives)
     if "path" in expect and answer.envelope is not None:
         found = path_failures(expect["path"], answer.envelope, is_subset)
         failures += [Failure(f"path {expr}", wanted, got) for expr, wanted, got in found]
     return failures
+
+
+SCREEN_DIRECTIVE = "Alexa.Presentation.APL.RenderDocument"
+
+
+def _check_screen(expected: Any, directives: list[dict[str, Any]]) -> list[Failure]:
+    """The APL document sent (`screen: false`: none): its token, and its datasource's values
+    as a subset (the skill's one datasource, or all of them if it has several)."""
+    sent = [d for d in directives if d.get("type") == SCREEN_DIRECTIVE]
+    if expected is None or expected is False:
+        return [Failure("screen", None, [d.get("token") for d in sent])] if sent else []
+    if not sent:
+        return [Failure("screen", expected, None)]
+    screen = sent[-1]
+    failures = []
+    if "token" in expected and expected["token"] != screen.get("token"):
+        failures.append(Failure("screen.token", expected["token"], screen.get("token")))
+    sources = screen.get("datasources") or {}
+    data = _screen_data(sources)
+    if "data" in expected and not is_subset(expected["data"], data):
+        failures.append(Failure("screen.data", expected["data"], data))
+    return failures
+
+
+def _screen_data(sources: Mapping[str, Any]) -> Any:
+    """The values a document is given: an object datasource's properties, when it has one."""
+    if len(sources) != 1:
+        return dict(sources)
+    (source,) = sources.values()
+    if isinstance(source, Mapping) and source.get("type") == "object" and "properties" in source:
+        return source["properties"]
+    return source
 
 
 def _check_card(expected: Any, card: Mapping[str, Any] | None) -> list[Failure]:

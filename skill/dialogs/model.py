@@ -22,6 +22,7 @@ from ask_sdk_model.session_ended_error_type import SessionEndedErrorType
 
 from shared.locales import DEFAULT_LOCALE
 from shared.model import InteractionModel
+from skill.dialogs.devices import DEFAULT_DEVICE, DEVICES
 from skill.dialogs.directives import check_directives
 from skill.dialogs.errors import DialogError as DialogError
 from skill.dialogs.errors import Where, line_of
@@ -41,6 +42,7 @@ from skill.dialogs.schema import (
     check_numbers,
     check_pattern,
     check_profile,
+    check_screen,
 )
 from skill.dialogs.yamlfile import plain, read_yaml
 
@@ -65,6 +67,7 @@ class Turn:
     line: int | None = None  # of the turn in its file, when read from one
     expect_lines: dict[str, int] = field(default_factory=dict)  # expectation -> its line
     nlu: str = STRICT  # say: how speech the model does not cover is sent (nlu.py)
+    action: str | None = None  # touch: the button's action (skill/apl/touch.py)
 
     @property
     def label(self) -> str:
@@ -78,6 +81,8 @@ class Turn:
             return f"session_end: {self.reason}"
         if self.kind == "request":
             return f"request: {self.request_file.name if self.request_file else '?'}"
+        if self.kind == "touch":
+            return f"touch: {self.action}"
         return "launch"
 
 
@@ -91,6 +96,7 @@ class Dialog:
     today: date = DEFAULT_TODAY
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     nlu: str = STRICT
+    device: str = DEFAULT_DEVICE  # what the requests say the device is (devices.py)
 
 
 def with_nlu(dialog: Dialog, nlu: str) -> Dialog:
@@ -135,6 +141,8 @@ def _expectation(key: str, value: Any, where: Where) -> None:
         check_numbers(breaks, where)
     elif key == "card":
         check_card(value, where)
+    elif key == "screen":
+        check_screen(value, where)
     elif key == "path":
         check_paths(value, where)
     elif key == "directives":
@@ -187,6 +195,14 @@ def _turn(entry: Any, where: Where, model: InteractionModel, nlu: str) -> Turn:
         if not request_file.is_file():
             raise where.at(entry, kind).error(f"recorded request {value} not found")
         return Turn("request", request_file=request_file, **common)
+    if kind == "touch":
+        from skill.apl.touch import TOUCH_EVENTS
+
+        if value not in TOUCH_EVENTS:
+            raise where.at(entry, kind).error(
+                f"'touch' needs a button's action, one of {', '.join(TOUCH_EVENTS)}"
+            )
+        return Turn("touch", action=str(value), **common)
     return Turn("launch", **common)
 
 
@@ -243,6 +259,13 @@ def _iso_dates(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
+def _device(data: Mapping[Any, Any], top: Where) -> str:
+    device = str(data.get("device", DEFAULT_DEVICE))
+    if device not in DEVICES:
+        raise top.at(data, "device").error(f"'device' must be one of {', '.join(DEVICES)}")
+    return device
+
+
 def _nlu(data: Mapping[Any, Any], top: Where) -> str:
     nlu = str(data.get("nlu", STRICT))
     if nlu not in NLU_MODES:
@@ -262,6 +285,7 @@ def parse_dialogs(data: Any, path: Path) -> tuple[Dialog, ...]:
     models = [(locale, model_for(locale, where)) for locale, where in _locales(data, top)]
     name, nlu, today = str(data.get("name") or path.stem), _nlu(data, top), _today(data, top)
     profile = _profile(data, top)
+    device = _device(data, top)
     try:
         raw = plain(data)
     except TypeError as error:
@@ -277,6 +301,7 @@ def parse_dialogs(data: Any, path: Path) -> tuple[Dialog, ...]:
             today=today,
             raw=raw,
             nlu=nlu,
+            device=device,
         )
         for locale, model in models
     )

@@ -107,4 +107,15 @@ def readable_turn(locale: str, request: Mapping[str, Any]) -> dict[str, Any] | N
         return _session_end_turn(request)
     if kind == "IntentRequest" and has_model(locale):
         return _intent_turn(locale, request)
+    if kind == "Alexa.Presentation.APL.UserEvent":
+        return _touch_turn(request)
     return None
+
+
+def _touch_turn(request: Mapping[str, Any]) -> dict[str, Any] | None:
+    """A button's tap, as `touch: <action>` when it is one of the screens' buttons."""
+    from skill.apl.touch import TOUCH_EVENTS
+
+    arguments = request.get("arguments")
+    action = arguments[0] if isinstance(arguments, list) and len(arguments) == 1 else None
+    return {"touch": action} if action in TOUCH_EVENTS else None

@@ -38,6 +38,7 @@ class Session:
     new: bool = True
     attributes: dict[str, Any] = field(default_factory=dict)
     stem: str = SESSION_STEM  # over HTTP unique to the dialog and run: see runner.Identity
+    screen_token: str | None = None  # the APL document on screen, which a touch comes from
 
     @property
     def session_id(self) -> str:
@@ -45,6 +46,10 @@ class Session:
 
     def after(self, envelope: Mapping[str, Any] | None, ended: bool) -> None:
         """Update from the skill's answer: attributes carry on, an ended session starts afresh."""
+        directives = ((envelope or {}).get("response") or {}).get("directives") or []
+        for directive in directives:
+            if directive.get("type") == "Alexa.Presentation.APL.RenderDocument":
+                self.screen_token = directive.get("token")
         if ended:
             self.number, self.new, self.attributes = self.number + 1, True, {}
             return
@@ -215,6 +220,8 @@ class RequestFactory:
             return self.intent(session, turn.intent or "", turn.slots)
         if turn.kind == "session_end":
             return self.session_ended(session, turn.reason, turn.error)
+        if turn.kind == "touch":
+            return self.touch(session, turn.action or "", session.screen_token)
         if turn.kind == "request" and turn.request_file is not None:
             try:
                 raw = json.loads(turn.request_file.read_text(encoding="utf-8"))

@@ -149,7 +149,9 @@ def run_over_http(dialog: Dialog, url: str, factory: RequestFactory | None = Non
     profile set first. A profile that cannot be set fails the first turn, saying why; the turns
     are then not sent, since a returning user's dialog would fail on every one, misleadingly."""
     identity = Identity.fresh()
-    factory = factory or RequestFactory(dialog.locale, clock=dialog_clock(dialog))
+    factory = factory or RequestFactory(
+        dialog.locale, clock=dialog_clock(dialog), device=dialog.device
+    )
     factory.user_id, factory.device_id = identity.user_id, identity.device_id
     factory.request_stem = identity.request_stem
     transport = HttpTransport(url)
@@ -170,7 +172,9 @@ def run_dialog(
     session: Session | None = None,
 ) -> DialogResult:
     """Send every turn, carry the session as Alexa would, check each turn's expectations."""
-    factory = factory or RequestFactory(dialog.locale, clock=dialog_clock(dialog))
+    factory = factory or RequestFactory(
+        dialog.locale, clock=dialog_clock(dialog), device=dialog.device
+    )
     session = session or Session()
     results: list[TurnResult] = []
     for index, turn in enumerate(dialog.turns):

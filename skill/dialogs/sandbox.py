@@ -112,6 +112,7 @@ class InProcessSkill:
             seed_profile(self.store, identity.user_id, profile, dialog.today)
         factory = RequestFactory(
             dialog.locale,
+            device=dialog.device,
             user_id=identity.user_id,
             device_id=identity.device_id,
             request_stem=identity.request_stem,

@@ -16,8 +16,8 @@ from typing import Any
 from shared.profile import Profile, SessionRecord
 from skill.dialogs.errors import Where, did_you_mean
 
-TURN_KINDS = ("launch", "say", "intent", "session_end", "request")
-TOP_KEYS = ("name", "locale", "locales", "nlu", "today", "profile", "turns")
+TURN_KINDS = ("launch", "say", "intent", "session_end", "request", "touch")
+TOP_KEYS = ("name", "locale", "locales", "nlu", "today", "profile", "device", "turns")
 TURN_KEYS = (*TURN_KINDS, "slots", "error", "expect")
 EXPECT_KEYS = (
     "speech",
@@ -28,7 +28,9 @@ EXPECT_KEYS = (
     "attributes",
     "directives",
     "path",
+    "screen",
 )
+SCREEN_KEYS = ("token", "data")  # screen: the APL document sent, by token, and its data
 BREAK_KEYS = ("count", "total", "max")
 CARD_KEYS = ("title", "text", "content", "type")
 ERROR_KEYS = ("type", "message")
@@ -82,6 +84,16 @@ def check_numbers(mapping: Mapping[Any, Any], where: Where) -> None:
     for key, value in mapping.items():
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise where.at(mapping, key).error(f"'{key}' must be a number, not {value!r}")
+
+
+def check_screen(screen: Any, where: Where) -> None:
+    """`screen: false` expects no APL document; otherwise its token and a subset of its data."""
+    if screen is None or screen is False:
+        return
+    mapping = check_mapping(screen, where, "'screen' (or false for no screen)")
+    check_keys(mapping, SCREEN_KEYS, where)
+    if "data" in mapping:
+        check_mapping(mapping["data"], where.at(mapping, "data"), "'screen: data'")
 
 
 def check_card(card: Any, where: Where) -> None:

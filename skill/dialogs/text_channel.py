@@ -25,7 +25,7 @@ from skill.dialogs.runner import DialogResult, TurnResult
 from tutor.session import TutorSession
 from tutor.store import MemoryStore, local_user_key
 
-VOICE_ONLY = ("breaks", "attributes", "directives")
+VOICE_ONLY = ("breaks", "attributes", "directives", "screen")
 DIALOG_USER = "local"
 
 
@@ -89,6 +89,10 @@ class TextChannel:
             return Event(EventKind.LAUNCH)
         if turn.kind == "intent":
             return event_for_intent(turn.intent or "", self._resolved(turn))
+        if turn.kind == "touch":  # the tutor's keys and words are the same engine events
+            from skill.apl.touch import touch_event
+
+            return touch_event([turn.action])
         raise DialogError(f"the text channel cannot replay a {turn.kind} turn")
 
     def _resolved(self, turn: Turn) -> dict[str, str | None]:
