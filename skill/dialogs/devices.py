@@ -7,6 +7,7 @@ the skill's screens and can touch their buttons.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 APL = "Alexa.Presentation.APL"
@@ -51,3 +52,19 @@ DEVICES: dict[str, tuple[dict[str, Any], dict[str, Any] | None]] = {
     ),
     "fire_tv": ({APL: APL_RUNTIME}, _viewport("TV", "RECTANGLE", 1920, 1080, 320, False)),
 }
+
+
+def device_of(envelope: Mapping[str, Any]) -> str:
+    """Which of DEVICES a recorded request came from, by what it says it can do: its screen's
+    mode, shape and size when it draws APL (an unknown screen reads as the Echo Show), else an
+    Echo. A recording names it, so its taps replay on a device that has the buttons."""
+    system = (envelope.get("context") or {}).get("System") or {}
+    interfaces = ((system.get("device") or {}).get("supportedInterfaces")) or {}
+    if APL not in interfaces:
+        return DEFAULT_DEVICE
+    seen = (envelope.get("context") or {}).get("Viewport") or {}
+    keys = ("mode", "shape", "pixelWidth", "pixelHeight")
+    for name, (_, viewport) in DEVICES.items():
+        if viewport is not None and all(viewport[k] == seen.get(k) for k in keys):
+            return name
+    return "echo_show"

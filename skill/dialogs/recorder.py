@@ -30,6 +30,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from shared.locales import DEFAULT_LOCALE
 from shared.profile import Profile
+from skill.dialogs.devices import DEFAULT_DEVICE, device_of
 from skill.dialogs.expect import Answer
 from skill.dialogs.readable import readable_turn
 
@@ -204,6 +205,9 @@ def write_recording(directory: Path, session: _Session, number: int) -> Path:
     document["name"] = f"recorded session {stamp} #{number}"
     document["locale"] = session.locale
     document["today"] = session.started.date().isoformat()
+    device = device_of(session.exchanges[0][0]) if session.exchanges else DEFAULT_DEVICE
+    if device != DEFAULT_DEVICE:  # its taps replay on a device that has the buttons
+        document["device"] = device
     if session.profile is not None:
         document["profile"] = _profile_document(session.profile)
     document["turns"] = turns

@@ -247,3 +247,19 @@ def test_say_is_written_only_when_the_words_give_the_same_request_back() -> None
         assert readable is not None and "say" in readable, words
         again = factory.utterance(Session(), readable["say"])["request"]
         assert again["intent"] == sent["intent"], words
+
+
+@pytest.mark.parametrize("device", ["echo", "echo_show", "echo_spot", "fire_tv"])
+def test_a_recording_names_the_device_so_screens_and_taps_replay_on_one(
+    tmp_path: Path, device: str
+) -> None:
+    record_dir = tmp_path / "recorded"
+    app = create_app(
+        SkillConfig(verify=False, record_dir=record_dir, database_url=str(tmp_path / "p.db"))
+    )
+    factory = RequestFactory(user_id=REAL_USER, clock=_clock(DAY), device=device)
+    _play(FlaskTransport(app), factory, Session(), [_launch, _say("no")])
+    (folder,) = [path.parent for path in app.extensions["backstretch.recorder"].flush()]
+    dialog = load_dialog(folder / "dialog.yaml")
+    assert dialog.device == device
+    assert ("device:" in (folder / "dialog.yaml").read_text()) is (device != "echo")
