@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
@@ -10,6 +11,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from shared.storage import SafeStore
+from shared.storage.pending import Journal
 from shared.storage.safe import FailureHook
 from skill.config import SkillConfig
 from skill.handlers import REQUEST_HANDLERS, ApologyExceptionHandler
@@ -38,9 +40,12 @@ def shown_url(url: str) -> str:
         return url
 
 
-def profiles_for(store: SafeStore | None) -> ProfileGateway:
-    """The gateway over the SQL store, or one that remembers nothing when there is none."""
-    return SqlProfiles(store) if store is not None else NoProfiles()
+def profiles_for(store: SafeStore | None, journal: Path | None = None) -> ProfileGateway:
+    """The gateway over the SQL store, or one that remembers nothing when there is none. With
+    a `journal`, work a session could not save survives it there (skill/persistence.py)."""
+    if store is None:
+        return NoProfiles()
+    return SqlProfiles(store, journal=Journal(journal) if journal is not None else None)
 
 
 def skill_builder(profiles: ProfileGateway) -> CustomSkillBuilder:

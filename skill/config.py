@@ -37,6 +37,7 @@ class SkillConfig:
     )
     trust_roots: list[Any] | None = None  # x509 certificates; default is certifi's bundle
     record_dir: Path | None = None
+    journal: Path | None = None  # unsaved work kept until the database takes it (None: derived)
     on_exchange: list[Callable[[dict[str, Any], dict[str, Any]], None]] = field(
         default_factory=list
     )
@@ -45,19 +46,35 @@ class SkillConfig:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> SkillConfig:
         """BACKSTRETCH_SKILL_IDS (comma-separated), DATABASE_URL (or BACKSTRETCH_DB; without
         either, a SQLite file in the user's data directory, as the tutor keeps its progress),
-        BACKSTRETCH_VERIFY=0 to turn verification off, BACKSTRETCH_RECORD_DIR to record dialogs."""
+        BACKSTRETCH_VERIFY=0 to turn verification off, BACKSTRETCH_RECORD_DIR to record dialogs,
+        BACKSTRETCH_JOURNAL for the file of unsaved work (see journal_path)."""
         env = os.environ if environ is None else environ
         ids = frozenset(
             i.strip() for i in env.get("BACKSTRETCH_SKILL_IDS", "").split(",") if i.strip()
         )
         record = env.get("BACKSTRETCH_RECORD_DIR")
+        journal = env.get("BACKSTRETCH_JOURNAL")
         return cls(
             skill_ids=ids,
             verify=env.get("BACKSTRETCH_VERIFY", "1").strip().lower()
             not in ("0", "false", "no", "off"),
             database_url=env.get("DATABASE_URL") or env.get("BACKSTRETCH_DB") or _default_db(env),
             record_dir=Path(record) if record else None,
+            journal=Path(journal) if journal else None,
         )
+
+    def journal_path(self) -> Path:
+        """Where unsaved work waits for the database: as configured; beside a SQLite file (the
+        workers sharing the file share the journal); else in the user's data directory. All
+        workers of one server share it, so what one could not save another may write back."""
+        if self.journal is not None:
+            return self.journal
+        url = self.database_url or ""
+        if url.startswith("sqlite:///") or "://" not in url:
+            path = url.removeprefix("sqlite:///") if url.startswith("sqlite") else url
+            if path and path != ":memory:":
+                return Path(path).expanduser().with_name(Path(path).name + ".unsaved.jsonl")
+        return Path(platformdirs.user_data_dir("backstretch")) / "skill-unsaved.jsonl"
 
 
 def default_skill_database() -> Path:

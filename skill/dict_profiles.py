@@ -10,9 +10,11 @@ conversation goes on without saved progress. Anything else is a bug of ours and 
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import TypeVar
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
@@ -22,6 +24,7 @@ from ask_sdk_model.request_envelope import RequestEnvelope
 from shared.effects import apply_effects
 from shared.profile import Profile
 from shared.reply import Effect
+from shared.storage.pending import PendingChange
 from shared.storage.safe import brief, is_database_failure
 from skill.profiles import request_day
 
@@ -65,6 +68,27 @@ class DictProfiles:
         if effects:
             self._guarded("saved", lambda: self._write(request_envelope, effects))
 
+    def save(
+        self, request_envelope: RequestEnvelope, changes: Sequence[PendingChange]
+    ) -> list[PendingChange]:
+        """Each change read, applied and written back in turn, dated with its own day. A change
+        whose write succeeded but whose answer was lost may be applied twice: this store is
+        last-writer-wins and keeps no change ids (the SQL store does)."""
+        for number, change in enumerate(changes):
+            if (
+                self._guarded(
+                    "saved", functools.partial(self._write_change, request_envelope, change)
+                )
+                is None
+            ):
+                return list(changes[number:])
+        return []
+
+    def park(self, request_envelope: RequestEnvelope, changes: Sequence[PendingChange]) -> None:
+        """No journal on Lambda (an instance's /tmp lasts as long as it does): said, once each."""
+        for change in changes:
+            self.log.warning("a change for the user could not be kept: %s", change.change_id)
+
     def _stored(self, envelope: RequestEnvelope) -> Profile | None:
         data = self.adapter.get_attributes(envelope) or {}
         stored = data.get("profile")
@@ -74,10 +98,16 @@ class DictProfiles:
             raise ValueError(f"the stored profile is a {type(stored).__name__}, not an object")
         return Profile.from_dict(stored)
 
-    def _write(self, envelope: RequestEnvelope, effects: Sequence[Effect]) -> None:
+    def _write_change(self, envelope: RequestEnvelope, change: PendingChange) -> bool:
+        self._write(envelope, change.effects, change.day)
+        return True
+
+    def _write(
+        self, envelope: RequestEnvelope, effects: Sequence[Effect], day: date | None = None
+    ) -> None:
         """Read, apply, write back; a failed read saves nothing, rather than overwrite the profile
         with only this reply's effects."""
-        profile = apply_effects(self._stored(envelope), effects, request_day(envelope))
+        profile = apply_effects(self._stored(envelope), effects, day or request_day(envelope))
         if profile is None:
             self.adapter.delete_attributes(envelope)
         else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from ask_sdk_core.dispatch_components.exception_components import AbstractExceptionHandler
@@ -35,8 +36,10 @@ from shared.engine import Context, handle, session_record
 from shared.events import Event, EventKind
 from shared.intents import CUSTOM_INTENT_SLOTS, INTENT_EVENTS, event_for_intent
 from shared.locales import DEFAULT_LOCALE
-from shared.reply import RecordSession
-from skill import request_context
+from shared.reply import Effect, RecordSession
+from shared.storage import deadline
+from shared.storage.pending import PendingChange
+from skill import request_context, unsaved
 from skill.apl.directive import screen_directive, supports_apl
 from skill.apl.touch import touch_event
 from skill.config import VOICE_CHUNK_SECONDS
@@ -116,10 +119,16 @@ def context_for(handler_input: HandlerInput, profiles: ProfileGateway) -> Contex
 
 def respond(handler_input: HandlerInput, event: Event, profiles: ProfileGateway) -> Response:
     """Run the engine on the session's state, keep its effects, and turn its reply into the
-    Alexa response."""
+    Alexa response. The turn's database calls share one budget (deadline.TURN_BUDGET): a
+    database that does not answer costs the turn that much at most, then it answers unsaved."""
+    with deadline.turn():
+        return _respond(handler_input, event, profiles)
+
+
+def _respond(handler_input: HandlerInput, event: Event, profiles: ProfileGateway) -> Response:
     session = _session(handler_input)
     reply = handle(session.get(STATE_KEY), event, context_for(handler_input, profiles))
-    profiles.apply(handler_input.request_envelope, reply.effects)
+    left = _keep(handler_input, reply.effects, profiles)
     speech = render(reply)
     builder = handler_input.response_builder.speak(speech.ssml)
     if reply.card is not None:
@@ -130,9 +139,21 @@ def respond(handler_input: HandlerInput, event: Event, profiles: ProfileGateway)
         builder.add_directive(screen_directive(reply, speech, _locale(handler_input), streak))
     if reply.ended:
         session.pop(STATE_KEY, None)
+        profiles.park(envelope, unsaved.carry(session, []) + left)  # the session cannot carry
         return builder.set_should_end_session(True).response
     session[STATE_KEY] = reply.state
+    profiles.park(envelope, unsaved.carry(session, left))  # past what attributes may carry
     return builder.ask(speech.reprompt_ssml or "").set_should_end_session(False).response
+
+
+def _keep(
+    handler_input: HandlerInput, effects: Sequence[Effect], profiles: ProfileGateway
+) -> list[PendingChange]:
+    """Save what the session carried unsaved from earlier turns, then this reply's effects, in
+    that order; what the store did not take (shared/storage/pending.py)."""
+    envelope = handler_input.request_envelope
+    waiting = unsaved.carried(_session(handler_input))
+    return profiles.save(envelope, [*waiting, *unsaved.new_change(effects, request_day(envelope))])
 
 
 def _streak(envelope: RequestEnvelope, profiles: ProfileGateway) -> int | None:
@@ -186,6 +207,12 @@ class SessionEndedHandler(SkillHandler):
         return is_request_type("SessionEndedRequest")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
+        with deadline.turn():
+            return self._handle(handler_input)
+
+    def _handle(self, handler_input: HandlerInput) -> Response:
+        """What the session carried unsaved is saved with its record, or parked: Alexa ended
+        the session, so nothing can be carried to a next turn."""
         _log_session_end(handler_input.request_envelope.request)
         request = handler_input.request_envelope.request
         state = _session(handler_input).get(STATE_KEY)
@@ -196,8 +223,9 @@ class SessionEndedHandler(SkillHandler):
         )
         context = context_for(handler_input, self.profiles)
         record = session_record(state, context, played_to_end=played)
-        if record is not None:
-            self.profiles.apply(handler_input.request_envelope, [RecordSession(record)])
+        effects = [RecordSession(record)] if record is not None else []
+        left = _keep(handler_input, effects, self.profiles)
+        self.profiles.park(handler_input.request_envelope, left)
         return handler_input.response_builder.response
 
 

@@ -33,7 +33,8 @@ def _builder() -> CustomSkillBuilder:
     table = os.environ.get("DYNAMODB_TABLE")
     if table:
         return skill_builder(dynamodb_profiles(table))
-    return skill_builder(profiles_for(open_store(SkillConfig.from_env())))
+    config = SkillConfig.from_env()
+    return skill_builder(profiles_for(open_store(config), config.journal_path()))
 
 
 handler = _builder().lambda_handler()

@@ -8,6 +8,10 @@ persistence adapter that keeps a dict per user, such as DynamoDB (skill/dict_pro
 NoProfiles for a skill configured without either. All follow SafeStore's rule: an outage of the
 store costs the user their saved progress, with a log line, never their answer; a bug of ours
 raises, for the tests to see (in production the skill's exception handler apologises).
+
+What could not be saved is not dropped: `save` returns the changes the store did not take, which
+the handlers carry in the session's attributes and offer again on the next turn, and `park`
+keeps those a session can no longer carry (it ended) until the store takes them.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from ask_sdk_model.request_envelope import RequestEnvelope
 
 from shared.profile import Profile
 from shared.reply import Effect
+from shared.storage.pending import PendingChange
 
 
 class ProfileGateway(Protocol):
@@ -30,7 +35,19 @@ class ProfileGateway(Protocol):
         ...
 
     def apply(self, request_envelope: RequestEnvelope, effects: Sequence[Effect]) -> None:
-        """Keep all of one reply's effects for the request's user (nothing is said on failure)."""
+        """Keep all of one reply's effects for the request's user (nothing is said on failure;
+        what the store did not take is parked)."""
+        ...
+
+    def save(
+        self, request_envelope: RequestEnvelope, changes: Sequence[PendingChange]
+    ) -> list[PendingChange]:
+        """Save the changes in order; those the store did not take (the first that failed and
+        all after it), for the caller to keep and offer again."""
+        ...
+
+    def park(self, request_envelope: RequestEnvelope, changes: Sequence[PendingChange]) -> None:
+        """Keep changes nobody can carry any more until the store takes them (a last resort)."""
         ...
 
 
@@ -41,6 +58,14 @@ class NoProfiles:
         return None
 
     def apply(self, request_envelope: RequestEnvelope, effects: Sequence[Effect]) -> None:
+        return None
+
+    def save(
+        self, request_envelope: RequestEnvelope, changes: Sequence[PendingChange]
+    ) -> list[PendingChange]:
+        return []  # nothing is kept, so nothing is left to keep
+
+    def park(self, request_envelope: RequestEnvelope, changes: Sequence[PendingChange]) -> None:
         return None
 
 

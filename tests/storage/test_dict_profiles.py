@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import json
 import logging
+from datetime import date
 from typing import Any
 
 import pytest
@@ -26,6 +27,7 @@ from shared.reply import (
     SaveCueLevel,
     SavePreferences,
 )
+from shared.storage.pending import PendingChange
 from skill.builder import skill_builder
 from skill.dialogs.requests import RequestFactory, Session
 from skill.dict_profiles import DictProfiles
@@ -207,3 +209,16 @@ def test_lambda_handler_answers_a_launch(monkeypatch: pytest.MonkeyPatch) -> Non
     module = importlib.import_module("skill.lambda_function")
     answer = module.handler(RequestFactory().launch(Session()), None)
     assert "Welcome to Back Stretch Coach" in answer["response"]["outputSpeech"]["ssml"]
+
+
+def test_changes_the_service_did_not_take_are_returned_in_order_with_their_day() -> None:
+    envelope = _envelope()
+    throttled = DictProfiles(ThrottledAdapter())
+    first = PendingChange.new([MarkScreened()], date(2026, 1, 14))
+    second = PendingChange.new([SavePreferences(25, 7)], date(2026, 1, 15))
+    assert throttled.save(envelope, [first, second]) == [first, second]
+    working = DictProfiles(MemoryAdapter())
+    assert working.save(envelope, [first, second]) == []
+    profile = working.load(envelope)
+    assert profile is not None and profile.screened_on == date(2026, 1, 14)  # its own day
+    assert (profile.hold_seconds, profile.reps) == (25, 7)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ import shared.storage.store as store_module
 from shared.profile import Profile
 from shared.reply import DeleteProfile, MarkScreened, RecordSession, SavePreferences
 from shared.storage import SafeStore
+from shared.storage.pending import Journal
 from skill.dialogs.requests import USER_ID, RequestFactory, Session
 from skill.persistence import SqlProfiles, user_key
 
@@ -217,7 +219,7 @@ def test_a_database_lost_mid_session_goes_on_from_memory(
     home = tmp_path / "data"
     safe = SafeStore.open(str(home / "progress.sqlite3"), timeout=1)
     assert safe.store is not None
-    adapter = SqlProfiles(safe)
+    adapter = SqlProfiles(safe, journal=Journal(tmp_path / "unsaved.jsonl"))
     envelope = _envelope()
     adapter.apply(envelope, [SavePreferences(30, 4)])
     assert _profile(adapter, envelope).hold_seconds == 30  # read once, now cached
@@ -228,11 +230,24 @@ def test_a_database_lost_mid_session_goes_on_from_memory(
             assert _profile(adapter, envelope).hold_seconds == 30  # the session goes on
             adapter.apply(envelope, [RecordSession(record())])  # no exception
             assert not safe.healthy
-            # the failed save dropped the copy: a fresh session starts without a profile
-            assert adapter.load(_envelope(session=5)) is None
+            # the failed save kept the copy, the session in it: the next session on this
+            # worker greets a returning user
+            later = adapter.load(_envelope(session=5))
+            assert later is not None and later.is_returning and later.hold_seconds == 30
         assert "cannot open the database" in caplog.text
+        assert adapter.journal is not None and adapter.journal.count() == 1  # parked
     finally:
         (tmp_path / "gone").rename(home)
     wait_out_the_pause(safe)
     assert _profile(adapter, envelope).hold_seconds == 30 and safe.healthy
+    _wait_for(lambda: adapter.journal is not None and adapter.journal.count() == 0)
+    assert safe.store is not None and safe.store.count_sessions(user_key(USER_ID)) == 1
     safe.close()
+
+
+def _wait_for(condition: Callable[[], bool], seconds: float = 10.0) -> None:
+    """The journal is written back by a thread of the gateway's: wait for it, a while."""
+    give_up = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < give_up, "not written back in time"
+        time.sleep(0.02)
