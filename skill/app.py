@@ -80,7 +80,11 @@ class AlexaEndpoint:
 
     def __init__(self, config: SkillConfig, metrics: EndpointMetrics | None = None) -> None:
         self.metrics = metrics
-        self.store = open_store(config, metrics.storage_failed if metrics is not None else None)
+        self.store = open_store(
+            config,
+            metrics.storage_failed if metrics is not None else None,
+            metrics.store_state if metrics is not None else None,
+        )
         self.profiles = profiles_for(self.store, config.journal_path())
         self.skill = skill_builder(self.profiles).create()
         self.verifier = _verifier(config)

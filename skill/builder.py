@@ -12,7 +12,7 @@ from sqlalchemy.exc import ArgumentError
 
 from shared.storage import SafeStore
 from shared.storage.pending import Journal
-from shared.storage.safe import FailureHook
+from shared.storage.safe import FailureHook, StateHook
 from skill.config import SkillConfig
 from skill.handlers import REQUEST_HANDLERS, ApologyExceptionHandler
 from skill.persistence import SqlProfiles
@@ -21,15 +21,20 @@ from skill.profiles import NoProfiles, ProfileGateway
 log = logging.getLogger(__name__)
 
 
-def open_store(config: SkillConfig, on_failure: FailureHook | None = None) -> SafeStore | None:
+def open_store(
+    config: SkillConfig,
+    on_failure: FailureHook | None = None,
+    on_state: StateHook | None = None,
+) -> SafeStore | None:
     """The configured store, or None: without one the skill works, it just does not remember.
     Where progress is kept is logged at start-up (a password in the URL is not). `on_failure`
-    is told of each failure the store absorbs (the endpoint's metrics count them)."""
+    is told of each failure the store absorbs (the endpoint's metrics count them), `on_state` of
+    each change of its state (ready, failing, unavailable: the metrics show it)."""
     if not config.database_url:
         log.info("no store configured: progress is not kept")
         return None
     log.info("keeping progress in %s", shown_url(config.database_url))
-    return SafeStore.open(config.database_url, on_failure=on_failure)
+    return SafeStore.open(config.database_url, on_failure=on_failure, on_state=on_state)
 
 
 def shown_url(url: str) -> str:

@@ -24,6 +24,7 @@ from prometheus_client import (
     REGISTRY,
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     generate_latest,
 )
@@ -67,6 +68,16 @@ STORAGE_FAILURES = Counter(
 )
 
 
+STORE_STATES = ("ready", "failing", "unavailable")  # as shared/storage/healing.py names them
+STORE_STATE = Gauge(
+    "backstretch_store_state",
+    "1 for the state each worker's store is in (0 for the others): ready, failing (its database "
+    "failed; tried again after a pause) or unavailable (not opened yet; tried again likewise)",
+    ["state"],
+    multiprocess_mode="liveall",
+)
+
+
 def request_type_label(kind: str | None) -> str:
     """The request type as a label: only types the SDK knows, so a caller cannot add labels."""
     if kind is None:
@@ -105,6 +116,15 @@ class EndpointMetrics:
     def body_too_large(self) -> None:
         """A body refused before it was read (413): no type, no time worth measuring."""
         self._guarded(self._count, NO_TYPE, BAD_REQUEST)
+
+    def store_state(self, state: str) -> None:
+        """The store's state hook (shared/storage/safe.py): the one it is in now is 1."""
+
+        def record() -> None:
+            for known in STORE_STATES:
+                STORE_STATE.labels(known).set(1 if known == state else 0)
+
+        self._guarded(record)
 
     def storage_failed(self, operation: str, error: BaseException) -> None:
         """The store's failure hook (shared/storage/safe.py)."""

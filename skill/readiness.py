@@ -6,7 +6,10 @@ database is away while it keeps answering what it can. The caller learns a short
 the detail goes to the log, once per change between ready and not ready.
 
 The query runs in a thread of its own: a database that hangs past the deadline makes /readyz
-answer 503 in time, and later checks wait for that same query instead of piling up new ones.
+answer 503 in time, and later checks wait for that same query instead of piling up new ones; the
+query itself ends at twice the deadline (shared/storage/deadline.py). A store that could not be
+opened is tried again by the probe too (within SafeStore's backoff): an instance taken out of
+traffic for it still heals, and comes back, once its database does.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from shared.storage import ProfileStore, SafeStore
+from shared.storage import ProfileStore, SafeStore, deadline
 from shared.storage.safe import brief
 from shared.storage.schema import schema_version
 
@@ -79,7 +82,10 @@ class ReadinessProbe:
             return 200, {"status": "ready", "store": NO_STORE}
         opened = self.store.store
         if opened is None:
-            return self._not_ready(STORE_NOT_OPENED, "the store could not be opened at start-up")
+            opened = self._reopened(self.store)
+        if opened is None:
+            retry = self.store.retry_in()
+            return self._not_ready(STORE_NOT_OPENED, f"not opened yet; next try in {retry:.1f} s")
         name = opened.engine.dialect.name
         attempt = self._current_attempt(opened)
         if not attempt.done.wait(self.deadline):
@@ -95,8 +101,17 @@ class ReadinessProbe:
         """The check still running, or a new one."""
         with self._lock:
             if self._attempt is None or self._attempt.done.is_set():
-                self._attempt = _Attempt(lambda: self.check(store))
+                self._attempt = _Attempt(lambda: self._bounded_check(store))
             return self._attempt
+
+    def _bounded_check(self, store: ProfileStore) -> None:
+        with deadline.call(2 * self.deadline):
+            self.check(store)
+
+    def _reopened(self, store: SafeStore) -> ProfileStore | None:
+        """The store opened now, if its backoff allows an attempt, within the deadline."""
+        with deadline.turn(self.deadline):
+            return store.heal()
 
     def _not_ready(self, reason: str, detail: str, store: str | None = None) -> Readiness:
         if self._was_ready:

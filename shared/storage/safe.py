@@ -95,6 +95,7 @@ class SafeStore:
         timeout: float = 2.0,
         logger: logging.Logger = log,
         on_failure: FailureHook | None = None,
+        on_state: StateHook | None = None,
     ) -> SafeStore:
         """Open the store within `timeout`; when it cannot be (said in the log), a SafeStore
         that saves nothing for now and opens it on a later call, once the database is back."""
@@ -107,7 +108,8 @@ class SafeStore:
             opened_before.append(True)
             return store
 
-        safe = cls(None, logger, on_failure, reopen=reopen, timeout=timeout)
+        safe = cls(None, logger, on_failure, reopen=reopen, timeout=timeout, on_state=on_state)
+        safe._state = ""  # not known yet: the hook hears the first state, whichever it is
         safe._open()
         return safe
 
@@ -176,6 +178,13 @@ class SafeStore:
                 brief(error),
                 self.backoff.retry_in(),
             )
+
+    def heal(self) -> ProfileStore | None:
+        """The store, opened now if it is not and may be tried (the pause after the last
+        attempt is over): for a probe that must not wait for traffic to heal the store."""
+        if self.store is not None:
+            return self.store
+        return self._usable()
 
     def _usable(self) -> ProfileStore | None:
         """The store to call now: None while pausing after a failure, or when it cannot open."""
