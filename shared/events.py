@@ -39,6 +39,13 @@ class EventKind(StrEnum):
     PRIVACY = "privacy"  # "what do you keep about me?"
     SET_GOAL = "set_goal"  # "I want to stretch three times a week" (`value`, 1-7)
     PROGRESS = "progress"  # "how am I doing?": the weeks against the goal, and the levels
+    # Reminders: the skill sets them through Alexa's Reminders API itself (skill/reminders/); a
+    # front end without one (the tutor) hears how to get a reminder there instead.
+    SET_REMINDER = "set_reminder"  # "remind me to stretch every day at 8 am"
+    LIST_REMINDERS = "list_reminders"  # "what reminders do I have"
+    CANCEL_REMINDER = "cancel_reminder"  # "cancel my stretching reminder"
+    # The front end answered the user itself (a reminder set): the question again, short.
+    ASIDE = "aside"
     START_OVER = "start_over"
     FEELING = "feeling"  # how a stretch felt, or a symptom ("a bit tight", "my leg went numb")
     UNKNOWN = "unknown"

@@ -16,6 +16,9 @@ SECONDS_SLOT = "seconds"
 COUNT_SLOT = "count"
 FEELING_SLOT = "feeling"
 LEVEL_SLOT = "level"
+TIME_SLOT = "time"
+RECURRENCE_SLOT = "recurrence"
+RECURRENCE_SLOT_TYPE = "RecurrenceType"
 AREA_SLOT_TYPE = "AreaType"
 FEELING_SLOT_TYPE = "FeelingType"
 CUE_LEVEL_SLOT_TYPE = "CueLevelType"
@@ -42,6 +45,10 @@ INTENT_EVENTS: dict[str, EventKind] = {
     "CuesIntent": EventKind.SET_CUES,
     "SetGoalIntent": EventKind.SET_GOAL,  # "I want to stretch three times a week"
     "ProgressIntent": EventKind.PROGRESS,  # "how am I doing?"
+    # answered by skill/reminders/ on Alexa; by the engine (how to get one) in the tutor
+    "RemindIntent": EventKind.SET_REMINDER,
+    "ListRemindersIntent": EventKind.LIST_REMINDERS,
+    "CancelReminderIntent": EventKind.CANCEL_REMINDER,
     # built-in intents
     "AMAZON.YesIntent": EventKind.YES,
     "AMAZON.NoIntent": EventKind.NO,
@@ -77,6 +84,9 @@ CUSTOM_INTENT_SLOTS: dict[str, dict[str, str]] = {
     "CuesIntent": {LEVEL_SLOT: CUE_LEVEL_SLOT_TYPE},
     "SetGoalIntent": {COUNT_SLOT: "AMAZON.NUMBER"},
     "ProgressIntent": {},
+    "RemindIntent": {TIME_SLOT: "AMAZON.TIME", RECURRENCE_SLOT: RECURRENCE_SLOT_TYPE},
+    "ListRemindersIntent": {},
+    "CancelReminderIntent": {},
 }
 
 

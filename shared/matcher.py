@@ -124,6 +124,12 @@ def normalise(text: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", text.lower().replace("\u2019", "'")).split())
 
 
+# A time of day as typed, once normalised: "8", "8 am", "7 30" (7:30), "6 45 p m", "noon".
+_TIME = re.compile(
+    r"^(\d{1,2}( \d{2})?( ?[ap] ?m)?|noon|midnight|morning|afternoon|evening|night)$"
+)
+
+
 def words_to_number(text: str) -> int | None:
     """ "25", "twenty five", "twenty-five" -> 25; anything else -> None."""
     words = text.replace("-", " ").split()
@@ -206,6 +212,8 @@ class Matcher:
         if slot_type == "AMAZON.NUMBER":
             number = words_to_number(spoken)
             return None if number is None else SlotMatch(name, str(number), None, None)
+        if slot_type == "AMAZON.TIME":  # as said ("8 am"): only the skill reads it (reminders)
+            return SlotMatch(name, spoken, None, None) if _TIME.match(spoken) else None
         value = self.model.resolve(slot_type, spoken)
         if value is None:
             return None

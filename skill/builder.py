@@ -15,6 +15,7 @@ from shared.storage.pending import Journal
 from shared.storage.safe import FailureHook, StateHook
 from skill.config import SkillConfig
 from skill.handlers import REQUEST_HANDLERS, ApologyExceptionHandler
+from skill.reminders import REMINDER_HANDLERS, TimedApiClient
 from skill.persistence import SqlProfiles
 from skill.profiles import NoProfiles, ProfileGateway
 
@@ -55,9 +56,10 @@ def profiles_for(store: SafeStore | None, journal: Path | None = None) -> Profil
 
 def skill_builder(profiles: ProfileGateway) -> CustomSkillBuilder:
     """Handlers registered, all sharing `profiles`. No ask-sdk persistence adapter: progress
-    goes through the gateway, as typed effects, never through the SDK's attributes."""
-    builder = CustomSkillBuilder()
-    for handler in REQUEST_HANDLERS:
+    goes through the gateway, as typed effects, never through the SDK's attributes. An ApiClient
+    gives handlers ask-sdk's service clients (the reminders, skill/reminders/)."""
+    builder = CustomSkillBuilder(api_client=TimedApiClient())
+    for handler in (*REMINDER_HANDLERS, *REQUEST_HANDLERS):
         builder.add_request_handler(handler(profiles))
     builder.add_exception_handler(ApologyExceptionHandler())
     return builder

@@ -243,6 +243,17 @@ def progress(t: Turn, _event: Event) -> None:
     t.ask_current()
 
 
+def reminders_elsewhere(t: Turn, _event: Event) -> None:
+    """A reminder asked for where the front end cannot set one (the tutor): how to get one."""
+    t.say("reminders.elsewhere")
+    t.ask_current()
+
+
+def aside(t: Turn, _event: Event) -> None:
+    """The front end answered the user itself: the question again, in its short form."""
+    t.ask_again()
+
+
 def _known(t: Turn, exercise_id: str) -> bool:
     return any(e.id == exercise_id for e in t.catalog.exercises)
 
@@ -306,6 +317,10 @@ AFTER_PHASE: Mapping[EventKind, Answer] = {
     K.DURATION: duration,
     K.HISTORY: history,
     K.PROGRESS: progress,
+    K.SET_REMINDER: reminders_elsewhere,
+    K.LIST_REMINDERS: reminders_elsewhere,
+    K.CANCEL_REMINDER: reminders_elsewhere,
+    K.ASIDE: aside,
     K.DELETE_DATA: delete_data,
     K.PRIVACY: privacy,
     K.START_OVER: start_over,

@@ -197,7 +197,8 @@ class RequestFactory:
     def recorded(self, session: Session, raw: Mapping[str, Any]) -> dict[str, Any]:
         """A recorded request replayed in this dialog's session: a fresh id and timestamp, and
         the dialog's user, device id and skill (so a starting profile applies, and over HTTP no
-        dialog shares anything with another), the recorded device's interfaces kept."""
+        dialog shares anything with another), the recorded device's interfaces and the recorded
+        user's permissions kept (a reminder dialog replays a user who granted them)."""
         request = copy.deepcopy(dict(raw["request"]))
         for key in ("requestId", "timestamp", "locale"):
             request.pop(key, None)
@@ -205,7 +206,10 @@ class RequestFactory:
         recorded_system = (raw.get("context") or {}).get("System")
         if isinstance(recorded_system, dict):
             ours = envelope["context"]["System"]
-            system = {**copy.deepcopy(recorded_system), "user": ours["user"]}
+            # the dialog's user, with what the recorded one carried (permissions granted)
+            recorded_user = recorded_system.get("user")
+            user = {**(recorded_user if isinstance(recorded_user, dict) else {}), **ours["user"]}
+            system = {**copy.deepcopy(recorded_system), "user": copy.deepcopy(user)}
             envelope["context"] = {**copy.deepcopy(dict(raw["context"])), "System": system}
             system["application"] = ours["application"]
             if isinstance(system.get("device"), dict):

@@ -20,7 +20,8 @@ def _filled(sample: str, slots: dict[str, str], locale: str) -> tuple[str, dict[
 
     def fill(found: re.Match[str]) -> str:
         slot_type = slots[found.group(1)]
-        value = "25" if slot_type == "AMAZON.NUMBER" else model.slot_types[slot_type][0].synonyms[0]
+        built_in = {"AMAZON.NUMBER": "25", "AMAZON.TIME": "7:30"}
+        value = built_in.get(slot_type) or model.slot_types[slot_type][0].synonyms[0]
         values[found.group(1)] = value
         return value
 
