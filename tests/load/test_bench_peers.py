@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import clients, node_peer
+from bench import clients, node_peer, servers
 from bench.common import OTHER_LOAD_LIMIT, OtherLoad, judged, own_seconds
 from bench.loadgen import Connection, run_load
 from bench.servers import Server, granian, granian_missing, gunicorn
@@ -178,3 +178,20 @@ def test_a_disturbed_measurement_is_taken_again_and_the_quietest_kept() -> None:
     assert taken == [0.9, 0.5, 0.3]
     assert bench_http._quietest(measure, retries=2).other.cores == 0.01  # quiet: once
     assert taken[-1] == 0.01 and len(taken) == 4
+
+
+@pytest.mark.parametrize("server", ["granian", "gunicorn", "node"])
+def test_a_stopped_server_leaves_no_process_behind(server: str) -> None:
+    if server == "granian" and granian_missing():
+        pytest.skip(granian_missing())
+    if server == "node" and (node_peer.node_missing() or node_peer.install()):
+        pytest.skip("no Node peer here")
+    starts = {
+        "granian": lambda: granian("bench.hello:create_hello_app()"),
+        "gunicorn": lambda: gunicorn("bench.hello:create_hello_app()"),
+        "node": node_peer.node_peer,
+    }
+    with starts[server]() as running:
+        pids = running.tree_pids()
+        assert len(pids) == 3
+    assert [pid for pid in pids if servers._alive(pid)] == []  # gone, or finished (a zombie)
