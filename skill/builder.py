@@ -15,9 +15,9 @@ from shared.storage.pending import Journal
 from shared.storage.safe import FailureHook, StateHook
 from skill.config import SkillConfig
 from skill.handlers import REQUEST_HANDLERS, ApologyExceptionHandler
-from skill.reminders import REMINDER_HANDLERS, TimedApiClient
 from skill.persistence import SqlProfiles
 from skill.profiles import NoProfiles, ProfileGateway
+from skill.reminders import REMINDER_HANDLERS, TimedApiClient
 
 log = logging.getLogger(__name__)
 

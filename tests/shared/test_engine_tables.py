@@ -84,9 +84,9 @@ def test_a_state_json_written_before_the_state_class_still_loads() -> None:
     assert state is not None
     assert (state.phase, state.side, state.chunk_start) == (Phase.HOLDING, 1, (0, 0))
     upgraded = state.to_json()
-    assert upgraded["version"] == STATE_VERSION and {k: upgraded[k] for k in old if k != "version"} == {
-        k: v for k, v in old.items() if k != "version"
-    }
+    assert upgraded["version"] == STATE_VERSION and {
+        k: upgraded[k] for k in old if k != "version"
+    } == {k: v for k, v in old.items() if k != "version"}
     assert upgraded["memory_asked"] is True  # a session under way is past the greeting
     talk = Talk()
     talk.context = Context(today=date(2026, 11, 24))
