@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import Any, TypeVar
 
 from shared.events import CueLevel
+from shared.figures import Figures
 
 RESCREEN_AFTER = timedelta(days=30)
 STOPPED_FOR_PAIN = "pain"  # a second pain report ended the session
@@ -82,6 +83,9 @@ class Profile:
     screened_on: date | None = None
     cue_level: CueLevel | None = None  # None: never chosen (the engine's default applies)
     weekly_goal: int | None = None  # sessions a week the user aims for (1-7), None: no goal
+    # Counted by the store over all the user's sessions when `sessions` holds only the latest
+    # (shared/figures.py); None when it holds them all. Not part of the profile's value.
+    figures: Figures | None = field(default=None, compare=False, repr=False)
 
     # What is worked out from the sessions alone (the last one, the usual area, the days done),
     # kept with the profile once asked for: a year of daily use is 400 sessions, walked on every
@@ -105,6 +109,18 @@ class Profile:
     @property
     def is_returning(self) -> bool:
         return bool(self.sessions)
+
+    @property
+    def session_count(self) -> int:
+        """Every session of the user (more than `sessions` holds, for a long history)."""
+        return self.figures.sessions if self.figures is not None else len(self.sessions)
+
+    def day_counts(self) -> dict[date, int]:
+        """Sessions a day: over all sessions for the recent weeks (figures), else as held."""
+        counts = dict(Counter(s.day for s in self.sessions))
+        if self.figures is not None:
+            counts.update(self.figures.recent)  # exact where the held sessions may not be
+        return counts
 
     @property
     def last_session(self) -> SessionRecord | None:
@@ -134,7 +150,11 @@ class Profile:
 
     def streak(self, today: date) -> int:
         """Consecutive days with a session, ending today or yesterday (a streak not yet broken).
-        Days are counted as ordinals, and each day's answer is kept (a long streak is a walk)."""
+        Days are counted as ordinals, and each day's answer is kept (a long streak is a walk).
+        A long history's streak comes from the store's figures, over all sessions."""
+        counted = self.figures.streak(today) if self.figures is not None else None
+        if counted is not None:
+            return counted
         return self._memo(f"streak {today.toordinal()}", lambda: self._streak(today.toordinal()))
 
     def _streak(self, cursor: int) -> int:
@@ -147,7 +167,8 @@ class Profile:
         return count
 
     def with_session(self, record: SessionRecord) -> Profile:
-        return replace(self, sessions=(*self.sessions, record))
+        figures = self.figures.with_day(record.day) if self.figures is not None else None
+        return replace(self, sessions=(*self.sessions, record), figures=figures)
 
     def to_dict(self) -> dict[str, Any]:
         return {

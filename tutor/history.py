@@ -4,6 +4,7 @@ sessions per week as a bar chart, measured against the weekly goal when there is
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from datetime import date, timedelta
 
 from shared import messages
@@ -25,7 +26,21 @@ def sessions_per_week(
     sessions: tuple[SessionRecord, ...], today: date, weeks: int = WEEKS_SHOWN
 ) -> list[tuple[date, int]]:
     """(monday, count) for the last `weeks` weeks, oldest first, empty weeks included."""
-    counts = Counter(monday_of(s.day) for s in sessions)
+    return _weekly(Counter(s.day for s in sessions), today, weeks)
+
+
+def weekly_counts(
+    profile: Profile, today: date, weeks: int = WEEKS_SHOWN
+) -> list[tuple[date, int]]:
+    """sessions_per_week over all the user's sessions: a long history's recent days are counted
+    by the store (Profile.day_counts), not from the latest sessions it loaded."""
+    return _weekly(profile.day_counts(), today, weeks)
+
+
+def _weekly(by_day: Mapping[date, int], today: date, weeks: int) -> list[tuple[date, int]]:
+    counts: Counter[date] = Counter()
+    for day, sessions in by_day.items():
+        counts[monday_of(day)] += sessions
     this_week = monday_of(today)
     mondays = [this_week - timedelta(weeks=n) for n in reversed(range(weeks))]
     return [(monday, counts.get(monday, 0)) for monday in mondays]
@@ -124,12 +139,12 @@ def history_lines(profile: Profile | None, today: date, locale: str = DEFAULT_LO
     streak = profile.streak(today)
     lines += [
         "",
-        messages.text("tutor.history.streak", locale, days=streak, sessions=len(profile.sessions)),
+        messages.text("tutor.history.streak", locale, days=streak, sessions=profile.session_count),
     ]
     levels = level_lines(profile, locale)
     if levels:
         lines += ["", *levels]
-    weekly = sessions_per_week(profile.sessions, today)
+    weekly = weekly_counts(profile, today)
     lines += ["", messages.text("tutor.history.chart_title", locale)]
     lines += chart(weekly, locale, met=weeks_meeting(profile, [monday for monday, _ in weekly]))
     if profile.weekly_goal is not None:

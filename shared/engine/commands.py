@@ -231,7 +231,7 @@ def history(t: Turn, _event: Event) -> None:
         stretches = flow.names(t, known) if last.stretches else ""
         key = "history.last" if stretches else "history.last_nothing"
         t.say(key, when=when, area=t.area_name(last.area), stretches=stretches)
-        sessions = t.plural("unit.sessions", len(profile.sessions))
+        sessions = t.plural("unit.sessions", profile.session_count)
         streak = t.plural("unit.days", profile.streak(t.ctx.today))
         t.say("history.totals", sessions=sessions, streak=streak)
     t.ask_current()

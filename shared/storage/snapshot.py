@@ -15,6 +15,7 @@ from datetime import date, datetime
 from itertools import pairwise
 
 from shared.effects import apply_effects
+from shared.figures import Figures
 from shared.profile import Profile, SessionRecord, session_day
 from shared.reply import DeleteProfile, Effect
 from shared.storage.writes import Change
@@ -63,6 +64,7 @@ def kept_in_load_order(profile: Profile, before: Profile) -> Profile:
     sessions, held = profile.sessions, before.sessions
     if sessions is held:
         return profile.with_derived_of(before)
+    profile = counted(profile)  # before any session is left out
     added = sessions[len(held) :]
     days = [*held[-1:], *added]
     if sessions[: len(held)] != held or any(a.day > b.day for a, b in pairwise(days)):
@@ -70,6 +72,14 @@ def kept_in_load_order(profile: Profile, before: Profile) -> Profile:
     if len(sessions) <= MAX_SESSIONS_LOADED:
         return profile
     return replace(profile, sessions=sessions[-MAX_SESSIONS_LOADED:])
+
+
+def counted(profile: Profile) -> Profile:
+    """`profile` with figures over all its sessions (shared/figures.py), when it holds more than
+    a load keeps and has none yet: they are all there is, so they count exactly."""
+    if profile.figures is not None or len(profile.sessions) <= MAX_SESSIONS_LOADED:
+        return profile
+    return replace(profile, figures=Figures.of_sessions(s.day for s in profile.sessions))
 
 
 def in_load_order(sessions: Iterable[SessionRecord]) -> tuple[SessionRecord, ...]:

@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from shared.events import CueLevel
+from shared.figures import Figures
 from shared.profile import Profile, SessionRecord
 from shared.reply import DeleteProfile, Effect
 from shared.storage.compiled import (
@@ -73,6 +74,10 @@ _LATEST_SESSIONS = (
     .order_by(sessions.c.day.desc(), sessions.c.id.desc())
     .limit(MAX_SESSIONS_LOADED)
 )
+# Sessions a day over all of a user's sessions, for the figures of a long history (figures.py).
+_DAY_COUNTS = (
+    select(sessions.c.day, func.count()).where(sessions.c.user_id == _USER).group_by(sessions.c.day)
+)
 _SESSIONS_AFTER = (
     select(*_SESSION_COLUMNS)
     .where(sessions.c.user_id == _USER, sessions.c.id > bindparam("after"))
@@ -86,6 +91,7 @@ class _Reads:
     user_row: Compiled
     latest_sessions: Compiled
     sessions_after: Compiled
+    day_counts: Compiled
 
 
 def _compile_reads(dialect: Dialect) -> _Reads:
@@ -94,6 +100,7 @@ def _compile_reads(dialect: Dialect) -> _Reads:
         user_row=compile_for(_USER_ROW, dialect),
         latest_sessions=compile_for(_LATEST_SESSIONS, dialect),
         sessions_after=compile_for(_SESSIONS_AFTER, dialect),
+        day_counts=compile_for(_DAY_COUNTS, dialect),
     )
 
 
@@ -187,11 +194,20 @@ class ProfileStore:
                 after = {"user_id": user_id, "after": known.last_session_id}
                 added = reads.sessions_after.all(cursor, after)
                 held, last_id = known.profile.sessions, known.last_session_id
+                figures = known.profile.figures
+                for row in added:
+                    figures = figures.with_day(row[1]) if figures is not None else None
             else:
                 added = reads.latest_sessions.all(cursor, {"user_id": user_id})[::-1]
-                held, last_id = (), 0
+                held, last_id, figures = (), 0, None
+                if len(added) == MAX_SESSIONS_LOADED:  # perhaps not all: count them all
+                    figures = Figures.of_days(reads.day_counts.all(cursor, {"user_id": user_id}))
+        every = (*held, *(_record(row) for row in added))
+        if figures is None and len(every) > MAX_SESSIONS_LOADED:  # held all, some left out now
+            figures = Figures.of_sessions(record.day for record in every)
         profile = Profile(
-            sessions=in_load_order((*held, *(_record(row) for row in added))),
+            sessions=in_load_order(every),
+            figures=figures,
             hold_seconds=hold_seconds,
             reps=reps,
             screened_on=screened_on,
