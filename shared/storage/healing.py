@@ -19,6 +19,7 @@ from collections.abc import Callable
 
 FIRST_PAUSE = 0.25  # seconds
 MAX_PAUSE = 5.0
+COST_SHARE = 2.0  # a pause lasts at least this many times what the failed attempt took
 READY, FAILING, UNAVAILABLE = "ready", "failing", "unavailable"  # SafeStore.state
 
 
@@ -49,15 +50,19 @@ class Backoff:
             self.failures, self._probing = 0, False
             return was_failing
 
-    def failed(self) -> float:
-        """Record a failure; the pause before the next attempt. Calls that were already under
-        way when the first one failed do not lengthen the pause: only attempts made after it."""
+    def failed(self, cost: float = 0.0) -> float:
+        """Record a failure that took `cost` seconds; the pause before the next attempt. Calls
+        that were already under way when the first one failed do not lengthen the pause: only
+        attempts made after it. The pause is at least twice what the failure cost: a sync worker
+        queues requests behind a call that waits for its deadline, and those must not find the
+        pause over and pay a deadline of their own on top of their wait."""
         with self._lock:
             now = self.clock()
             if self.failures == 0 or self._probing or now >= self.next_try:
                 self.failures += 1
             self._probing = False
-            pause = min(MAX_PAUSE, FIRST_PAUSE * 2.0 ** (self.failures - 1))
+            doubling = FIRST_PAUSE * 2.0 ** (self.failures - 1)
+            pause = min(MAX_PAUSE, max(doubling, COST_SHARE * cost))
             self.next_try = now + pause
             return pause
 

@@ -132,13 +132,14 @@ class SafeStore:
             if seconds < MIN_CALL_SECONDS:
                 self.backoff.reset()  # not tried: the next caller may
                 return None
+            started = self.clock()
             try:
                 with deadline.call(seconds):
                     opened = self.reopen()
             except Exception as error:
                 if not is_database_failure(error):
                     raise
-                self._open_failed(error)
+                self._open_failed(error, self.clock() - started)
                 return None
             self.store = opened
             if self.backoff.succeeded():
@@ -150,9 +151,9 @@ class SafeStore:
         finally:
             self._opening.release()
 
-    def _open_failed(self, error: Exception) -> None:
+    def _open_failed(self, error: Exception, cost: float = 0.0) -> None:
         first = self.backoff.failures == 0
-        pause = self.backoff.failed()
+        pause = self.backoff.failed(cost)
         if first:
             self.log.warning(
                 "progress not saved for now: cannot open the database (%s); trying again in "
@@ -205,6 +206,7 @@ class SafeStore:
             if seconds < MIN_CALL_SECONDS:
                 self.backoff.reset()  # the turn's budget is spent, not the database
                 return False, None
+            started = self.clock()
             try:
                 with deadline.call(seconds):
                     result = call(store)
@@ -213,12 +215,12 @@ class SafeStore:
                 self._drop(store)
                 if attempt == 0:
                     continue  # once, on the file now at that path
-                self._call_failed(action, error)
+                self._call_failed(action, error, self.clock() - started)
                 return False, None
             except Exception as error:
                 if not is_database_failure(error):
                     raise  # a bug of ours: let the front end's own last resort deal with it
-                self._call_failed(action, error)
+                self._call_failed(action, error, self.clock() - started)
                 return False, None
             self._call_succeeded()
             return True, result
@@ -231,14 +233,14 @@ class SafeStore:
         store.close_replaced()
         self.backoff.reset()
 
-    def _call_failed(self, action: str, error: Exception) -> None:
+    def _call_failed(self, action: str, error: Exception, cost: float = 0.0) -> None:
         self.healthy = False
         if database_answered(error):  # a lock not taken in time: this call, not the store
             self.log.warning("progress not %s: database error (%s)", action, brief(error))
             self.backoff.succeeded()  # the database is there: no pause for the others
         else:
             first = self.backoff.failures == 0
-            self.backoff.failed()
+            self.backoff.failed(cost)
             if first:
                 self.log.warning("progress not %s: database error (%s)", action, brief(error))
                 self._said_at = self.clock()

@@ -153,3 +153,11 @@ def test_a_closed_store_is_not_opened_again(tmp_path: Path) -> None:
     safe.close()
     safe.store = None
     assert safe.load("u") is None and safe.store is None
+
+
+def test_a_failure_that_cost_its_deadline_pauses_at_least_twice_as_long() -> None:
+    """Requests queued behind a call that waited 1.5 s must find the pause still on."""
+    backoff = Backoff(Clock())
+    assert backoff.failed(cost=1.5) == 3.0
+    assert backoff.failed(cost=0.001) == FIRST_PAUSE  # a refused connection: no longer
+    assert Backoff(Clock()).failed(cost=60) == MAX_PAUSE
