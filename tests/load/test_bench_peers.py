@@ -8,6 +8,7 @@ import json
 import re
 import subprocess
 import sys
+import time
 import urllib.request
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -194,4 +195,8 @@ def test_a_stopped_server_leaves_no_process_behind(server: str) -> None:
     with starts[server]() as running:
         pids = running.tree_pids()
         assert len(pids) == 3
+    # A worker told to stop may need a moment to exit: wait for it, up to a bound.
+    deadline = time.monotonic() + 10
+    while [pid for pid in pids if servers._alive(pid)] and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert [pid for pid in pids if servers._alive(pid)] == []  # gone, or finished (a zombie)
