@@ -143,24 +143,6 @@ def _line(node: Node) -> int:
     return int(node.start_mark.line) + 1
 
 
-def expectations_from(status: int | None, response: dict[str, Any] | None) -> dict[str, Any] | None:
-    """What the skill answered, as a whole new `expect` block (None when there was no answer): for
-    the recorder, which writes a turn's expectations from scratch."""
-    if response is None or status != 200:
-        return None
-    answer = Answer.from_envelope(response)
-    expect: dict[str, Any] = {"speech": answer.speech.text, "session_ends": answer.session_ends}
-    if answer.reprompt.text:
-        expect["reprompt"] = answer.reprompt.text
-    if answer.speech.breaks:
-        expect["breaks"] = {"count": len(answer.speech.breaks), "total": answer.speech.break_total}
-    if answer.card:
-        expect["card"] = {"title": answer.card.get("title", "")}
-    if answer.directives:
-        expect["directives"] = [d.get("type") for d in answer.directives]
-    return expect
-
-
 def update_dialog(result: DialogResult) -> Update:
     """Rewrite the failed expectations of a replayed dialog's file; write it only if it changed."""
     path = result.dialog.path
@@ -383,4 +365,4 @@ def _cut(text: str, skip: int = 0, width: int = 60) -> str:
     return head + (body if len(body) <= width else body[:width] + "...")
 
 
-__all__ = ["Change", "Update", "expectations_from", "format_update", "update_dialog"]
+__all__ = ["Change", "Update", "format_update", "update_dialog"]
