@@ -136,7 +136,7 @@ EXIT_CODES: dict[type[BaseException], int] = {KeyboardInterrupt: 130, EOFError: 
 
 def coach(args: argparse.Namespace, clock: Clock, ui: TutorUI | None = None) -> int:
     database = open_database(args.db)
-    store = database.store
+    store = database.kept
     prefs = Preferences(area=args.area, hold=args.hold, reps=args.reps, cues=args.cues)
     session = TutorSession(store, clock.today(), user=args.profile, preferences=prefs)
     if not database.usable:  # said before the session, not discovered after it
@@ -177,6 +177,10 @@ def _print(text: str) -> None:
 
 
 def _goodbye(saved: bool, database: TutorDatabase) -> None:
+    if not saved and database.kept.kept:  # not lost: saved the next time the file takes it
+        reason = database.problem or "unknown"
+        _print(messages.text("tutor.goodbye_kept", path=database.path, reason=reason))
+        return
     _print(messages.text("tutor.goodbye_saved" if saved else "tutor.goodbye_unsaved"))
     if not saved and database.problem:
         _warn(database.explain())
@@ -185,7 +189,7 @@ def _goodbye(saved: bool, database: TutorDatabase) -> None:
 def history(args: argparse.Namespace, clock: Clock) -> int:
     database = open_database(args.db)
     try:
-        profile = database.store.load(local_user_key(args.profile))
+        profile = database.kept.load(local_user_key(args.profile))
     finally:
         database.close()
     if not database.usable:  # not "No sessions yet.": the file could not be read

@@ -15,6 +15,7 @@ from shared import messages
 from shared.locales import DEFAULT_LOCALE
 from shared.storage import SafeStore, default_sqlite_path
 from shared.storage.safe import brief
+from tutor.kept import KeptStore, journals_for
 
 # SafeStore logs each failure for servers; the tutor tells its user itself, once, in words.
 _QUIET = logging.getLogger("tutor.database")
@@ -29,11 +30,13 @@ class TutorDatabase:
     path: Path
     store: SafeStore = field(init=False)
     problem: str | None = None
+    kept: KeptStore = field(init=False)  # the store sessions use: unsaved work is journaled
 
     def __post_init__(self) -> None:
         self.store = SafeStore.open(
             str(self.path), logger=_QUIET, on_failure=lambda _op, error: self._note(error)
         )
+        self.kept = KeptStore(self.store, journals_for(self.path))
 
     def _note(self, error: BaseException) -> None:
         if self.problem is None:

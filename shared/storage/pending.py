@@ -125,7 +125,13 @@ class Journal:
             return False
 
     def count(self) -> int:
-        return len(self._memory) + len(self._read())
+        return len(self.entries())
+
+    def entries(self) -> list[tuple[str, PendingChange]]:
+        """Every waiting change with its user, in order (those kept in memory first)."""
+        with self._lock:
+            waiting = list(self._memory)
+        return [*waiting, *self._read()]
 
     def replay(self, save: Saver) -> int:
         """Hand each waiting change to `save`, in order, until one fails; the ones it took are
