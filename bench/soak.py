@@ -85,7 +85,12 @@ async def _conversation(
 
 
 def _standing_answer(answer: dict[str, Any]) -> str | None:
-    phase = (answer.get("sessionAttributes") or {}).get("engine", {}).get("phase")
+    engine = (answer.get("sessionAttributes") or {}).get("engine", {})
+    phase = engine.get("phase")
+    if phase == "holding" and engine.get("rep", 0) > 0:
+        # "Ready for the next one?" in the middle of a side: a user whose holds and repetitions
+        # grew with progression (#18) hears a side's set in parts, and goes on to the next part.
+        return "continue"
     return STANDING_ANSWERS.get(phase) if isinstance(phase, str) else None
 
 
