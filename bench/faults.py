@@ -33,7 +33,7 @@ from bench.fault_proxy import FaultProxy
 from bench.loadgen import post
 from bench.pg import fresh_schema
 from bench.servers import Server, gunicorn
-from bench.soak import ANSWERS_SCREEN_ITSELF, SCRIPTS, _standing_answer
+from bench.soak import ANSWERS_SCREEN_ITSELF, SCRIPTS, _standing_answer, records
 from shared.storage import ProfileStore
 from skill.dialogs.requests import RequestFactory, Session
 from skill.persistence import user_key
@@ -97,15 +97,9 @@ async def _conversation(
         session.after(answer, ended)
         said = (_standing_answer(answer) if standing else None) or next(words, None)
         if ended or said is None:
-            return ended and _records(state, answer)
+            return ended and records(state, answer)
         state = (answer.get("sessionAttributes") or {}).get("engine") or {}
         request = factory.utterance(session, said)
-
-
-def _records(state: dict[str, Any], last: dict[str, Any]) -> bool:
-    speech = (last.get("response", {}).get("outputSpeech") or {}).get("ssml", "")
-    done = bool(state.get("area")) and bool(state.get("done") or state.get("pains"))
-    return done or "Today you did" in speech
 
 
 async def _user(port: int, number: int, until: float, figures: Figures, seed: int) -> None:

@@ -64,24 +64,37 @@ class SoakResult:
 
 async def _conversation(
     port: int, user: str, script: list[str], result: SoakResult, *, standing: bool = True
-) -> None:
+) -> bool:
+    """One session; whether it leaves a record, as the conversation shows (see `records`)."""
     factory = RequestFactory(user_id=user)
     session = Session()
     words = iter(script)
     request = factory.launch(session)
+    state: dict[str, Any] = {}
     while True:
         status, body = await post(port, "/alexa", json.dumps(request).encode())
         result.statuses[status] += 1
         if status != 200:
-            return
+            return False
         answer = json.loads(body)
         ended = bool(answer.get("response", {}).get("shouldEndSession"))
         session.after(answer, ended)
         said = _standing_answer(answer) if standing else None
         said = said or next(words, None)
         if ended or said is None:
-            return
+            return ended and records(state, answer)
+        state = (answer.get("sessionAttributes") or {}).get("engine") or {}
         request = factory.utterance(session, said)
+
+
+def records(state: dict[str, Any], last: dict[str, Any]) -> bool:
+    """Whether a session that ended with `last` leaves a record (what the engine saves: a
+    stretch done or pain reported in a chosen area), from the state before the last turn or the
+    wrap-up's "Today you did". Counted from the conversation, not the script: a returning user's
+    flow varies (a weekly goal, a level that moved), and a script may stop before a stretch."""
+    speech = (last.get("response", {}).get("outputSpeech") or {}).get("ssml", "")
+    done = bool(state.get("area")) and bool(state.get("done") or state.get("pains"))
+    return done or "Today you did" in speech
 
 
 def _standing_answer(answer: dict[str, Any]) -> str | None:
@@ -99,15 +112,15 @@ async def _user(port: int, number: int, deadline: float, result: SoakResult, see
     user = f"amzn1.ask.account.SOAK-{seed}-{number}"
     while time.monotonic() < deadline:
         name = chooser.choice(list(SCRIPTS))
-        script, records = SCRIPTS[name]
+        script, _records_by_design = SCRIPTS[name]
         try:
             standing = name not in ANSWERS_SCREEN_ITSELF
-            await _conversation(port, user, script, result, standing=standing)
+            recorded = await _conversation(port, user, script, result, standing=standing)
         except (TimeoutError, OSError, ValueError):
             result.failures += 1
             continue
         result.conversations[name] += 1
-        if records:
+        if recorded:
             result.expected_records[user_key(user)] += 1
 
 

@@ -24,8 +24,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from bench.fault_proxy import FaultProxy
-from bench.faults import SCENARIOS, TURN_BOUND, _records, run_scenario
-from bench.soak import ANSWERS_SCREEN_ITSELF, SCRIPTS, _standing_answer
+from bench.faults import SCENARIOS, TURN_BOUND, run_scenario
+from bench.soak import ANSWERS_SCREEN_ITSELF, SCRIPTS, _standing_answer, records
 from shared.storage import ProfileStore
 from skill.app import create_app
 from skill.config import SkillConfig
@@ -80,7 +80,7 @@ class ThreadedLoad:
             session.after(answer, ended)
             said = (_standing_answer(answer) if standing else None) or next(words, None)
             if ended or said is None:
-                return ended and _records(state, answer)
+                return ended and records(state, answer)
             state = (answer.get("sessionAttributes") or {}).get("engine") or {}
             request = factory.utterance(session, said)
 
