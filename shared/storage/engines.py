@@ -17,7 +17,7 @@ import platformdirs
 from sqlalchemy import Connection, Engine, PoolProxiedConnection, create_engine, event
 from sqlalchemy.engine import make_url
 
-from shared.storage.guarded import guard_postgres, guard_sqlite
+from shared.storage.guarded import DeadlinePool, guard_postgres, guard_sqlite
 
 SQLITE_BEGIN = "backstretch_sqlite_begin"  # execution option: how a SQLite transaction begins
 IMMEDIATE = {SQLITE_BEGIN: "BEGIN IMMEDIATE"}
@@ -162,6 +162,7 @@ def postgres_engine(url: str, timeout: float) -> Engine:
         parsed,
         connect_args=connect_args,
         pool_pre_ping=False,  # guarded.py pings, within the deadline
+        poolclass=DeadlinePool,  # waiting for a free connection ends at the call's deadline
         pool_size=5,
         pool_timeout=timeout,  # all connections busy: give up like a slow statement would
     )

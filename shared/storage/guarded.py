@@ -8,6 +8,8 @@
   that accepts connections and never answers). A connection just made is not pinged.
 - A new PostgreSQL connection is made within the call's time left: psycopg's connect_timeout
   counts whole seconds and at least 2, too coarse for a turn's budget.
+- Waiting for a free connection (all of them in use) ends at the call's deadline too
+  (DeadlinePool): the pool's own timeout counts from the start of the wait, not from the turn's.
 - A SQLite connection that opened its file read-only (the file or folder was not writable then)
   is not kept: it is replaced at checkout once the file is writable again, or it would fail every
   write for the rest of the worker's life.
@@ -20,13 +22,38 @@ import socket
 from contextlib import suppress
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, QueuePool, event
 from sqlalchemy.exc import DisconnectionError
 
 from shared.storage import deadline
 
 FRESH = "backstretch_fresh"
 READ_ONLY = "backstretch_read_only"
+
+
+class DeadlinePool(QueuePool):
+    """A QueuePool whose wait for a free connection lasts at most what is left of the current
+    call: with every connection busy on a stalled server, a turn that came late would otherwise
+    wait the whole pool timeout after its own deadline. QueuePool reads `_timeout` at each wait
+    (tests/storage/test_deadlines.py fails if a SQLAlchemy release stops doing so)."""
+
+    @property
+    def _timeout(self) -> float:
+        left, configured = deadline.time_left(), self._configured_timeout
+        return configured if left is None else max(0.0, min(configured, left))
+
+    @_timeout.setter
+    def _timeout(self, seconds: float) -> None:
+        self._configured_timeout = seconds
+
+    def timeout(self) -> float:
+        return self._configured_timeout
+
+    def recreate(self) -> QueuePool:
+        """A new pool (Engine.dispose) keeps the configured timeout, not the call's time left."""
+        fresh = super().recreate()
+        fresh._timeout = self._configured_timeout
+        return fresh
 
 
 def guard_postgres(engine: Engine) -> None:
