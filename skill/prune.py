@@ -1,7 +1,9 @@
 """`backstretch-skill prune`: delete the profiles nobody has used for a while (privacy by default).
 
 Safe to run from cron against SQLite or PostgreSQL while servers answer: one DELETE of the rows
-not changed since the cut-off, their sessions going with them. `--dry-run` only counts.
+not changed since the cut-off, their sessions going with them. `--dry-run` only counts. A database
+that is not there or does not answer is said in one line with exit status 1, for cron's mail:
+never a traceback, and never a new empty SQLite file where a wrong path pointed.
 """
 
 from __future__ import annotations
@@ -10,13 +12,21 @@ import argparse
 import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
 
 from shared import messages
-from shared.storage import ProfileStore
+from shared.storage import ProfileStore, deadline
+from shared.storage.engines import database_url
+from shared.storage.safe import brief, is_database_failure
 from skill.builder import shown_url
 from skill.config import SkillConfig
 
 DEFAULT_MONTHS = 18
+# Seconds the whole prune may take: a DELETE of many rows is slow (the statement limit follows),
+# while a server that accepts and never answers is given up at this deadline (deadline.py).
+PRUNE_SECONDS = 120.0
 
 
 def months_before(today: date, months: int) -> datetime:
@@ -48,16 +58,41 @@ def run(
         print(messages.text("cli.prune_bad_months"), file=sys.stderr)
         return 2
     url = args.database_url or SkillConfig.from_env().database_url
+    where = shown_url(url or database_url(None))
+    if _missing_sqlite_file(url):
+        print(messages.text("cli.prune_no_database", where=where), file=sys.stderr)
+        return 1
     cutoff = months_before(today(), args.months)
-    store = ProfileStore.open(url)
     try:
-        if args.dry_run:
-            count = store.count_unused(cutoff)
-            key = "cli.prune_would_delete"
-        else:
-            count = store.prune(cutoff)
-            key = "cli.prune_deleted"
-    finally:
-        store.close()
-    print(messages.text(key, count=count, months=args.months, where=shown_url(url or "")))
+        count = _prune(url, cutoff, dry_run=args.dry_run)
+    except Exception as error:
+        if not is_database_failure(error):
+            raise
+        print(messages.text("cli.prune_failed", where=where, error=brief(error)), file=sys.stderr)
+        return 1
+    key = "would_delete" if args.dry_run else "deleted"
+    number = "one" if count == 1 else "many"
+    print(messages.text(f"cli.prune_{key}.{number}", count=count, months=args.months, where=where))
     return 0
+
+
+def _prune(url: str | None, cutoff: datetime, *, dry_run: bool) -> int:
+    """Count or delete the profiles unused since `cutoff`, within PRUNE_SECONDS."""
+    with deadline.call(PRUNE_SECONDS):
+        store = ProfileStore.open(url, timeout=PRUNE_SECONDS, make_folder=False)
+        try:
+            return store.count_unused(cutoff) if dry_run else store.prune(cutoff)
+        finally:
+            store.close()
+
+
+def _missing_sqlite_file(url: str | None) -> bool:
+    """A SQLite URL whose file does not exist: a wrong path, or a skill never run there."""
+    resolved = make_url(database_url(url))
+    path = resolved.database
+    return (
+        resolved.get_backend_name() == "sqlite"
+        and bool(path)
+        and path != ":memory:"
+        and (not Path(path or "").exists())
+    )

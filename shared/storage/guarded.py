@@ -37,6 +37,10 @@ class DeadlinePool(QueuePool):
     wait the whole pool timeout after its own deadline. QueuePool reads `_timeout` at each wait
     (tests/storage/test_deadlines.py fails if a SQLAlchemy release stops doing so)."""
 
+    # Log as QueuePool does, under "sqlalchemy" (quiet below WARNING unless asked), not as a
+    # logger of ours that an INFO-level configuration would let through.
+    _sqla_logger_namespace = "sqlalchemy.pool.impl.QueuePool"
+
     @property
     def _timeout(self) -> float:
         left, configured = deadline.time_left(), self._configured_timeout
