@@ -4,6 +4,10 @@ For skills hosted on AWS Lambda: wrap ask-sdk's DynamoDbAdapter and the handlers
 Each save reads the stored profile, applies the effects and writes it back; unlike the SQL store
 this is last-writer-wins, which is fine for one person talking to one device at a time.
 
+The item keeps, beside the profile, the ids of the last changes written (shared/storage/
+pending.py): a change offered again because its write's answer was lost (a timeout after DynamoDB
+took it) is found there and not applied twice, as the SQL store does with its sessions' ids.
+
 The service's own errors are outages, as the database's are for SafeStore: logged, and the
 conversation goes on without saved progress. Anything else is a bug of ours and raises.
 """
@@ -15,7 +19,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
@@ -31,6 +35,11 @@ from skill.profiles import request_day
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+PROFILE_KEY, CHANGES_KEY = "profile", "changes"
+# Ids of the changes written lately, kept in the item: more than a session carries unsaved
+# (skill/unsaved.py) many times over, and a few KB of DynamoDB's 400 KB item.
+REMEMBERED_CHANGES = 64
 
 # Modules whose exceptions are a cloud service's own failures. Looked up, not imported: if boto
 # was never loaded, it cannot have failed (and the SQL-only skill does not pay its import).
@@ -55,7 +64,8 @@ def is_service_failure(error: Exception) -> bool:
 
 
 class DictProfiles:
-    """The profile gateway (skill/profiles.py) over an adapter holding {"profile": dict}."""
+    """The profile gateway (skill/profiles.py) over an adapter holding
+    {"profile": dict, "changes": [the last change ids written]}."""
 
     def __init__(self, adapter: AbstractPersistenceAdapter, logger: logging.Logger = log) -> None:
         self.adapter = adapter
@@ -71,9 +81,8 @@ class DictProfiles:
     def save(
         self, request_envelope: RequestEnvelope, changes: Sequence[PendingChange]
     ) -> list[PendingChange]:
-        """Each change read, applied and written back in turn, dated with its own day. A change
-        whose write succeeded but whose answer was lost may be applied twice: this store is
-        last-writer-wins and keeps no change ids (the SQL store does)."""
+        """Each change read, applied and written back in turn, dated with its own day; one the
+        item lists as written already is not applied again."""
         for number, change in enumerate(changes):
             if (
                 self._guarded(
@@ -90,28 +99,34 @@ class DictProfiles:
             self.log.warning("a change for the user could not be kept: %s", change.change_id)
 
     def _stored(self, envelope: RequestEnvelope) -> Profile | None:
-        data = self.adapter.get_attributes(envelope) or {}
-        stored = data.get("profile")
-        if not stored:
-            return None
-        if not isinstance(stored, dict):  # bad stored data: an outage of the store, not a bug
-            raise ValueError(f"the stored profile is a {type(stored).__name__}, not an object")
-        return Profile.from_dict(stored)
+        return _profile_of(self.adapter.get_attributes(envelope) or {})
 
     def _write_change(self, envelope: RequestEnvelope, change: PendingChange) -> bool:
-        self._write(envelope, change.effects, change.day)
+        self._write(envelope, change.effects, change.day, change.change_id)
         return True
 
     def _write(
-        self, envelope: RequestEnvelope, effects: Sequence[Effect], day: date | None = None
+        self,
+        envelope: RequestEnvelope,
+        effects: Sequence[Effect],
+        day: date | None = None,
+        change_id: str | None = None,
     ) -> None:
         """Read, apply, write back; a failed read saves nothing, rather than overwrite the profile
-        with only this reply's effects."""
-        profile = apply_effects(self._stored(envelope), effects, day or request_day(envelope))
+        with only this reply's effects. A change written before (its id listed) is left alone."""
+        item = self.adapter.get_attributes(envelope) or {}
+        written = _changes_of(item)
+        if change_id is not None and change_id in written:
+            return
+        profile = apply_effects(_profile_of(item), effects, day or request_day(envelope))
         if profile is None:
             self.adapter.delete_attributes(envelope)
-        else:
-            self.adapter.save_attributes(envelope, {"profile": profile.to_dict()})
+            return
+        if change_id is not None:
+            written = [*written, change_id][-REMEMBERED_CHANGES:]
+        self.adapter.save_attributes(
+            envelope, {PROFILE_KEY: profile.to_dict(), CHANGES_KEY: written}
+        )
 
     def _guarded(self, action: str, call: Callable[[], T]) -> T | None:
         """The call's result; None, logged, when the service failed. Bugs of ours raise."""
@@ -122,3 +137,18 @@ class DictProfiles:
                 raise
             self.log.warning("progress not %s: %s", action, brief(error))
             return None
+
+
+def _profile_of(item: dict[str, Any]) -> Profile | None:
+    stored = item.get(PROFILE_KEY)
+    if not stored:
+        return None
+    if not isinstance(stored, dict):  # bad stored data: an outage of the store, not a bug
+        raise ValueError(f"the stored profile is a {type(stored).__name__}, not an object")
+    return Profile.from_dict(stored)
+
+
+def _changes_of(item: dict[str, Any]) -> list[str]:
+    """The ids of the changes written lately (none in an item saved before they were kept)."""
+    found = item.get(CHANGES_KEY)
+    return [i for i in found if isinstance(i, str)] if isinstance(found, list) else []

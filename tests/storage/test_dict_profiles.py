@@ -30,7 +30,7 @@ from shared.reply import (
 from shared.storage.pending import PendingChange
 from skill.builder import skill_builder
 from skill.dialogs.requests import RequestFactory, Session
-from skill.dict_profiles import DictProfiles
+from skill.dict_profiles import REMEMBERED_CHANGES, DictProfiles
 
 
 class MemoryAdapter(AbstractPersistenceAdapter):
@@ -222,3 +222,77 @@ def test_changes_the_service_did_not_take_are_returned_in_order_with_their_day()
     profile = working.load(envelope)
     assert profile is not None and profile.screened_on == date(2026, 1, 14)  # its own day
     assert (profile.hold_seconds, profile.reps) == (25, 7)
+
+
+class LostAnswerAdapter(MemoryAdapter):
+    """DynamoDB took the write, and its answer was lost on the way back (a timeout): the caller
+    sees a failure for a change that is stored."""
+
+    def __init__(self, lose: int = 1) -> None:
+        super().__init__()
+        self.lose = lose
+
+    def save_attributes(
+        self, request_envelope: RequestEnvelope, attributes: dict[str, Any]
+    ) -> None:
+        super().save_attributes(request_envelope, attributes)
+        if self.lose:
+            self.lose -= 1
+            raise PersistenceException("Read timeout on endpoint URL")
+
+
+def test_a_change_offered_again_after_its_answer_was_lost_is_counted_once() -> None:
+    adapter = LostAnswerAdapter()
+    profiles = DictProfiles(adapter)
+    envelope = _envelope()
+    change = PendingChange.new([RecordSession(record())], date(2026, 1, 14))
+    assert profiles.save(envelope, [change]) == [change]  # looked failed: carried, offered again
+    assert profiles.save(envelope, [change]) == []
+    profile = profiles.load(envelope)
+    assert profile is not None and len(profile.sessions) == 1
+    again = PendingChange.new([RecordSession(record())], date(2026, 1, 14))
+    assert profiles.save(envelope, [again]) == []  # another change of the same content counts
+    profile = profiles.load(envelope)
+    assert profile is not None and len(profile.sessions) == 2
+
+
+def test_the_ids_kept_are_the_latest_few() -> None:
+    adapter = MemoryAdapter()
+    profiles = DictProfiles(adapter)
+    envelope = _envelope()
+    changes = [PendingChange.new([MarkScreened()], date(2026, 1, 14)) for _ in range(70)]
+    assert profiles.save(envelope, changes) == []
+    (item,) = adapter.items.values()
+    assert item["changes"] == [c.change_id for c in changes][-REMEMBERED_CHANGES:]
+
+
+def test_an_item_saved_before_change_ids_were_kept_still_takes_changes() -> None:
+    adapter = MemoryAdapter()
+    envelope = _envelope()
+    adapter.save_attributes(envelope, {"profile": {"sessions": [], "hold_seconds": 25}})
+    profiles = DictProfiles(adapter)
+    change = PendingChange.new([RecordSession(record())], date(2026, 1, 14))
+    assert profiles.save(envelope, [change, change]) == []
+    profile = profiles.load(envelope)
+    assert profile is not None and len(profile.sessions) == 1 and profile.hold_seconds == 25
+
+
+def test_a_session_whose_save_looked_lost_is_kept_once_through_the_skill() -> None:
+    """By voice: the last turn's save times out after DynamoDB took it; the session carries the
+    change and offers it again on the next turn, which finds its id and adds nothing."""
+    adapter = LostAnswerAdapter(lose=0)
+    skill = skill_builder(DictProfiles(adapter)).create()
+    factory, session = RequestFactory(), Session()
+
+    def say(raw: dict[str, Any]) -> None:
+        answer = skill.invoke(_deserialize(raw), None)
+        session.new, session.attributes = False, answer.session_attributes or {}
+
+    say(factory.launch(session))
+    adapter.lose = 1
+    say(factory.intent(session, "SetHoldIntent", {"seconds": "25"}))
+    (carried,) = session.attributes["unsaved"]  # looked lost: it travels with the session
+    say(factory.intent(session, "AMAZON.HelpIntent", {}))
+    assert "unsaved" not in session.attributes  # offered again, and taken
+    (item,) = adapter.items.values()
+    assert item["changes"] == [carried["id"]] and item["profile"]["hold_seconds"] == 25
