@@ -6,6 +6,9 @@ about 200 days of twice-daily stretching, counting what it holds would say "400 
 find a streak no longer than the days those 400 cover. So when a profile holds fewer sessions
 than the user has, the store counts them per day over all of them (SQL), and the profile carries
 these figures; the engine and the tutor ask the profile, which answers from them (profile.py).
+The level each stretch was first done at, and the day, come with them: "how am I doing?" says how
+far a stretch moved since the user began, and the tutor's chart starts there, not at the oldest
+session held.
 """
 
 from __future__ import annotations
@@ -13,8 +16,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import NamedTuple
 
 RECENT_DAYS = 63  # nine weeks up to the last session: any eight-week chart ending today or later
+Level = tuple[str, int, int]  # (stretch, hold seconds, repetitions), as a session records it
+
+
+class FirstLevel(NamedTuple):
+    """A stretch's level in the first session that recorded one, and that session's day."""
+
+    stretch: str
+    hold: int
+    reps: int
+    day: date
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,9 +37,12 @@ class Figures:
     last_day: date  # the day of the latest one
     run_days: int  # consecutive days with a session, ending at last_day
     recent: tuple[tuple[date, int], ...]  # sessions a day, the RECENT_DAYS up to last_day
+    first_levels: tuple[FirstLevel, ...] = ()  # each stretch's, in the order first met
 
     @classmethod
-    def of_days(cls, counts: Iterable[tuple[date, int]]) -> Figures | None:
+    def of_days(
+        cls, counts: Iterable[tuple[date, int]], first_levels: tuple[FirstLevel, ...] = ()
+    ) -> Figures | None:
         """From (day, sessions that day) for every day with a session (None: no sessions)."""
         by_day = dict(counts)
         if not by_day:
@@ -36,15 +53,22 @@ class Figures:
             run += 1
         since = last - timedelta(days=RECENT_DAYS - 1)
         recent = tuple(sorted((day, n) for day, n in by_day.items() if day >= since))
-        return cls(sum(by_day.values()), last, run, recent)
+        return cls(sum(by_day.values()), last, run, recent, first_levels)
 
     @classmethod
-    def of_sessions(cls, days: Iterable[date]) -> Figures | None:
-        """From the day of each session, when they are all there is."""
+    def of_sessions(
+        cls, days: Iterable[date], levels: Iterable[tuple[date, Iterable[Level]]] = ()
+    ) -> Figures | None:
+        """From the day of each session, when they are all there is, and (day, levels) of
+        each, oldest first."""
         counts: dict[date, int] = {}
         for day in days:
             counts[day] = counts.get(day, 0) + 1
-        return cls.of_days(counts.items())
+        return cls.of_days(counts.items(), first_levels(levels))
+
+    def first_level(self, stretch: str) -> FirstLevel | None:
+        """The level `stretch` was first done at; None if no session recorded one."""
+        return next((first for first in self.first_levels if first.stretch == stretch), None)
 
     def with_day(self, day: date) -> Figures:
         """These figures with one more session on `day` (a session done now, usually today).
@@ -69,3 +93,13 @@ class Figures:
         if self.last_day > today:
             return None
         return self.run_days if (today - self.last_day).days <= 1 else 0
+
+
+def first_levels(sessions: Iterable[tuple[date, Iterable[Level]]]) -> tuple[FirstLevel, ...]:
+    """Each stretch's first level, from (day, levels) of sessions oldest first."""
+    found: dict[str, FirstLevel] = {}
+    for day, levels in sessions:
+        for stretch, hold, reps in levels:
+            if stretch not in found:
+                found[stretch] = FirstLevel(stretch, hold, reps, day)
+    return tuple(found.values())

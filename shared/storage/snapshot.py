@@ -79,7 +79,13 @@ def counted(profile: Profile) -> Profile:
     a load keeps and has none yet: they are all there is, so they count exactly."""
     if profile.figures is not None or len(profile.sessions) <= MAX_SESSIONS_LOADED:
         return profile
-    return replace(profile, figures=Figures.of_sessions(s.day for s in profile.sessions))
+    return replace(profile, figures=figures_of(profile.sessions))
+
+
+def figures_of(every: Iterable[SessionRecord]) -> Figures | None:
+    """The figures of sessions that are all the user has (the day of each, the first levels)."""
+    ordered = sorted(every, key=session_day)
+    return Figures.of_sessions((s.day for s in ordered), ((s.day, s.levels) for s in ordered))
 
 
 def in_load_order(sessions: Iterable[SessionRecord]) -> tuple[SessionRecord, ...]:

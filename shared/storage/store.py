@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from shared.events import CueLevel
-from shared.figures import Figures
+from shared.figures import Figures, first_levels
 from shared.profile import Profile, SessionRecord
 from shared.reply import DeleteProfile, Effect
 from shared.storage.compiled import (
@@ -39,7 +39,13 @@ from shared.storage.engines import (
 )
 from shared.storage.identity import FileIdentity, FileReplaced, opening
 from shared.storage.schema import SchemaError, migrate, sessions, users
-from shared.storage.snapshot import MAX_SESSIONS_LOADED, NOBODY, Snapshot, in_load_order
+from shared.storage.snapshot import (
+    MAX_SESSIONS_LOADED,
+    NOBODY,
+    Snapshot,
+    figures_of,
+    in_load_order,
+)
 from shared.storage.writes import Change, write
 
 MIGRATION_ATTEMPTS = 5
@@ -78,6 +84,14 @@ _LATEST_SESSIONS = (
 _DAY_COUNTS = (
     select(sessions.c.day, func.count()).where(sessions.c.user_id == _USER).group_by(sessions.c.day)
 )
+# Each different list of levels with its first session, oldest first: how a long history began
+# (figures.py), a few rows however many sessions repeat the same levels.
+_FIRST_LEVELS = (
+    select(sessions.c.levels, func.min(sessions.c.day))
+    .where(sessions.c.user_id == _USER, sessions.c.levels != "[]")
+    .group_by(sessions.c.levels)
+    .order_by(func.min(sessions.c.day), func.min(sessions.c.id))
+)
 _SESSIONS_AFTER = (
     select(*_SESSION_COLUMNS)
     .where(sessions.c.user_id == _USER, sessions.c.id > bindparam("after"))
@@ -92,6 +106,7 @@ class _Reads:
     latest_sessions: Compiled
     sessions_after: Compiled
     day_counts: Compiled
+    first_levels: Compiled
 
 
 def _compile_reads(dialect: Dialect) -> _Reads:
@@ -101,6 +116,7 @@ def _compile_reads(dialect: Dialect) -> _Reads:
         latest_sessions=compile_for(_LATEST_SESSIONS, dialect),
         sessions_after=compile_for(_SESSIONS_AFTER, dialect),
         day_counts=compile_for(_DAY_COUNTS, dialect),
+        first_levels=compile_for(_FIRST_LEVELS, dialect),
     )
 
 
@@ -201,10 +217,10 @@ class ProfileStore:
                 added = reads.latest_sessions.all(cursor, {"user_id": user_id})[::-1]
                 held, last_id, figures = (), 0, None
                 if len(added) == MAX_SESSIONS_LOADED:  # perhaps not all: count them all
-                    figures = Figures.of_days(reads.day_counts.all(cursor, {"user_id": user_id}))
+                    figures = _figures_over_all(reads, cursor, user_id)
         every = (*held, *(_record(row) for row in added))
         if figures is None and len(every) > MAX_SESSIONS_LOADED:  # held all, some left out now
-            figures = Figures.of_sessions(record.day for record in every)
+            figures = figures_of(every)
         profile = Profile(
             sessions=in_load_order(every),
             figures=figures,
@@ -286,6 +302,14 @@ def _cue_level(stored: str | None) -> CueLevel | None:
         return CueLevel(stored)
     except ValueError:
         return None
+
+
+def _figures_over_all(reads: _Reads, cursor: Any, user_id: str) -> Figures | None:
+    """A long history's figures, from SQL over every session of the user (figures.py)."""
+    rows = reads.first_levels.all(cursor, {"user_id": user_id})
+    levels = ((day, _levels(stored)) for stored, day in rows)
+    days = reads.day_counts.all(cursor, {"user_id": user_id})
+    return Figures.of_days(days, first_levels(levels))
 
 
 def _record(row: tuple[Any, ...]) -> SessionRecord:

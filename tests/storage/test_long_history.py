@@ -12,12 +12,12 @@ import pytest
 
 from shared.engine import Context, handle
 from shared.events import Event, EventKind
-from shared.figures import Figures
+from shared.figures import Figures, first_levels
 from shared.profile import Profile, SessionRecord
 from shared.reply import RecordSession
 from shared.storage import ProfileStore
 from shared.storage.snapshot import MAX_SESSIONS_LOADED
-from tutor.history import weekly_counts
+from tutor.history import level_lines, weekly_counts
 
 TODAY = date(2026, 6, 30)
 DAYS = 250
@@ -118,3 +118,59 @@ def test_figures_follow_new_sessions() -> None:
     assert start.with_day(TODAY - timedelta(days=9)).run_days == 2
     assert start.streak(TODAY - timedelta(days=5)) is None  # dated after "today": cannot tell
     assert Figures.of_days([]) is None
+
+
+def test_how_far_a_stretch_moved_counts_from_the_first_session(store: ProfileStore) -> None:
+    """The first 100 sessions at 20 s, the 400 after at 30 s: every session a profile holds is at
+    30 s, yet "how am I doing?" says the stretch moved up, from the level it began at."""
+
+    def at(day: date, hold: int) -> RecordSession:
+        levels = (("neck_flexion", hold, 5),)
+        return RecordSession(SessionRecord(day, "neck", ("neck_flexion",), 0, True, levels=levels))
+
+    first = TODAY - timedelta(days=DAYS - 1)
+    effects = [at(first + timedelta(days=n // 2), 20 if n < 100 else 30) for n in range(2 * DAYS)]
+    store.apply("u", effects, TODAY)
+    profile = store.load("u")
+    assert profile is not None and profile.figures is not None
+    assert {record.levels for record in profile.sessions} == {(("neck_flexion", 30, 5),)}
+    assert profile.figures.first_level("neck_flexion") == ("neck_flexion", 20, 5, first)
+    said = _said(profile, Event(EventKind.PROGRESS))
+    assert "Your neck flexion has moved up, to 30 seconds, 5 times." in said
+    assert "still at their starting level" not in said
+
+
+def test_first_levels_are_each_stretchs_earliest() -> None:
+    days = [TODAY + timedelta(days=n) for n in range(4)]
+    sessions = [(), (("a", 20, 5),), (("a", 25, 5), ("b", 20, 6)), (("b", 30, 6),)]
+    assert first_levels(zip(days, sessions, strict=True)) == (
+        ("a", 20, 5, days[1]),
+        ("b", 20, 6, days[2]),
+    )
+    figures = Figures.of_days([(TODAY, 1)], first_levels([(TODAY, (("a", 20, 5),))]))
+    assert figures is not None and figures.with_day(TODAY).first_level("a") == ("a", 20, 5, TODAY)
+    assert figures.first_level("b") is None
+
+
+def test_the_tutors_level_chart_starts_at_the_first_session(store: ProfileStore) -> None:
+    """The same history in `backstretch-tutor history`: 20 s from its first day, then 30 s."""
+    first = TODAY - timedelta(days=DAYS - 1)
+    levels = {20: (("neck_flexion", 20, 5),), 30: (("neck_flexion", 30, 5),)}
+    effects = [
+        RecordSession(
+            SessionRecord(
+                first + timedelta(days=n // 2),
+                "neck",
+                ("neck_flexion",),
+                0,
+                True,
+                levels=levels[20 if n < 100 else 30],
+            )
+        )
+        for n in range(2 * DAYS)
+    ]
+    store.apply("u", effects, TODAY)
+    profile = store.load("u")
+    assert profile is not None
+    (_title, row) = level_lines(profile)
+    assert row.startswith(f"neck flexion: 20 s x 5 ({first.isoformat()}) -> 30 s x 5 (")
