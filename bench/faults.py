@@ -33,9 +33,8 @@ from bench.fault_proxy import FaultProxy
 from bench.loadgen import post
 from bench.pg import fresh_schema
 from bench.servers import Server, gunicorn
-from bench.soak import ANSWERS_SCREEN_ITSELF, SCRIPTS, _standing_answer, records
+from bench.soak import SimulatedSession, session_for
 from shared.storage import ProfileStore
-from skill.dialogs.requests import RequestFactory, Session
 from skill.persistence import user_key
 
 TURN_BOUND = 3.0  # seconds: the turn budget (1.5 s) and a generous margin, a correctness bound
@@ -74,44 +73,27 @@ class Figures:
     failures: int = 0
 
 
-async def _conversation(
-    port: int, user: str, script: list[str], figures: Figures, *, standing: bool
-) -> bool | None:
-    """One session of the soak's: None when a turn was not answered, else whether the session
-    leaves a record (what the engine saves: a stretch done or pain reported in a chosen area, as
-    the state before the last turn shows, or the wrap-up's "Today you did"). Counting from the
-    conversation, not from the script: a returning user's flow differs (the weekly goal, a level
-    that moved, the screen while the database is away), and a script may stop before a stretch."""
-    factory, session, words = RequestFactory(user_id=user), Session(), iter(script)
-    request = factory.launch(session)
-    state: dict[str, Any] = {}
-    while True:
+async def _conversation(port: int, talk: SimulatedSession, figures: Figures) -> bool | None:
+    """One session of the soak's (bench/soak.py), each turn timed: None when a turn was not
+    answered, else whether the session leaves a record."""
+    while talk.request is not None:
         started = time.monotonic()
-        status, body = await post(port, "/alexa", json.dumps(request).encode(), timeout=30)
+        status, body = await post(port, "/alexa", json.dumps(talk.request).encode(), timeout=30)
         figures.turns.append(time.monotonic() - started)
         figures.statuses[status] += 1
         if status != 200:
             return None
-        answer = json.loads(body)
-        ended = bool(answer.get("response", {}).get("shouldEndSession"))
-        session.after(answer, ended)
-        said = (_standing_answer(answer) if standing else None) or next(words, None)
-        if ended or said is None:
-            return ended and records(state, answer)
-        state = (answer.get("sessionAttributes") or {}).get("engine") or {}
-        request = factory.utterance(session, said)
+        talk.answered(json.loads(body))
+    return talk.records
 
 
 async def _user(port: int, number: int, until: float, figures: Figures, seed: int) -> None:
     chooser = random.Random(seed + number)
     user = f"amzn1.ask.account.FAULTS-{seed}-{number}"
     while time.monotonic() < until:
-        name = chooser.choice(list(SCRIPTS))
-        script, _records_by_design = SCRIPTS[name]
+        _name, talk = session_for(user, chooser)
         try:
-            records = await _conversation(
-                port, user, script, figures, standing=name not in ANSWERS_SCREEN_ITSELF
-            )
+            records = await _conversation(port, talk, figures)
         except (TimeoutError, OSError, ValueError):
             figures.failures += 1
             continue
@@ -163,7 +145,9 @@ async def _recover(port: int, database_url: str, figures: Figures) -> tuple[dict
             return stored, time.monotonic() - started
         if time.monotonic() - started > RECOVERY_SECONDS:
             return stored, time.monotonic() - started
-        await _conversation(port, "amzn1.ask.account.FAULTS-PROBE", ["help"], probe, standing=True)
+        await _conversation(
+            port, SimulatedSession("amzn1.ask.account.FAULTS-PROBE", ["help"]), probe
+        )
         await asyncio.sleep(0.2)
 
 

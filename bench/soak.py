@@ -62,29 +62,52 @@ class SoakResult:
     failures: int = 0
 
 
-async def _conversation(
-    port: int, user: str, script: list[str], result: SoakResult, *, standing: bool = True
-) -> bool:
-    """One session; whether it leaves a record, as the conversation shows (see `records`)."""
-    factory = RequestFactory(user_id=user)
-    session = Session()
-    words = iter(script)
-    request = factory.launch(session)
-    state: dict[str, Any] = {}
-    while True:
-        status, body = await post(port, "/alexa", json.dumps(request).encode())
+class SimulatedSession:
+    """One session of a simulated user, answer by answer, with no I/O of its own: the soak
+    posts over HTTP, the fault benchmark times each turn, a test drives an app in threads, and
+    all of them ask this for the next request. `records` says, once it is over, whether it
+    leaves a record, as the conversation shows (see `records`)."""
+
+    def __init__(self, user: str, script: list[str], *, standing: bool = True) -> None:
+        self.factory, self.session, self.words = (
+            RequestFactory(user_id=user),
+            Session(),
+            iter(script),
+        )
+        self.standing = standing
+        self.state: dict[str, Any] = {}
+        self.records = False
+        self.request: dict[str, Any] | None = self.factory.launch(self.session)
+
+    def answered(self, answer: dict[str, Any]) -> dict[str, Any] | None:
+        """The user's next request after the skill's `answer`; None once the session is over."""
+        ended = bool(answer.get("response", {}).get("shouldEndSession"))
+        self.session.after(answer, ended)
+        said = (_standing_answer(answer) if self.standing else None) or next(self.words, None)
+        if ended or said is None:
+            self.records, self.request = ended and records(self.state, answer), None
+            return None
+        self.state = (answer.get("sessionAttributes") or {}).get("engine") or {}
+        self.request = self.factory.utterance(self.session, said)
+        return self.request
+
+
+def session_for(user: str, chooser: random.Random) -> tuple[str, SimulatedSession]:
+    """The next dialog of `user`: a script picked at random, its name and its session."""
+    name = chooser.choice(list(SCRIPTS))
+    standing = name not in ANSWERS_SCREEN_ITSELF
+    return name, SimulatedSession(user, SCRIPTS[name][0], standing=standing)
+
+
+async def _conversation(port: int, talk: SimulatedSession, result: SoakResult) -> bool:
+    """One session over HTTP; whether it leaves a record."""
+    while talk.request is not None:
+        status, body = await post(port, "/alexa", json.dumps(talk.request).encode())
         result.statuses[status] += 1
         if status != 200:
             return False
-        answer = json.loads(body)
-        ended = bool(answer.get("response", {}).get("shouldEndSession"))
-        session.after(answer, ended)
-        said = _standing_answer(answer) if standing else None
-        said = said or next(words, None)
-        if ended or said is None:
-            return ended and records(state, answer)
-        state = (answer.get("sessionAttributes") or {}).get("engine") or {}
-        request = factory.utterance(session, said)
+        talk.answered(json.loads(body))
+    return talk.records
 
 
 def records(state: dict[str, Any], last: dict[str, Any]) -> bool:
@@ -111,11 +134,9 @@ async def _user(port: int, number: int, deadline: float, result: SoakResult, see
     chooser = random.Random(seed + number)
     user = f"amzn1.ask.account.SOAK-{seed}-{number}"
     while time.monotonic() < deadline:
-        name = chooser.choice(list(SCRIPTS))
-        script, _records_by_design = SCRIPTS[name]
+        name, talk = session_for(user, chooser)
         try:
-            standing = name not in ANSWERS_SCREEN_ITSELF
-            recorded = await _conversation(port, user, script, result, standing=standing)
+            recorded = await _conversation(port, talk, result)
         except (TimeoutError, OSError, ValueError):
             result.failures += 1
             continue

@@ -18,18 +18,16 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 
 from bench.fault_proxy import FaultProxy
 from bench.faults import SCENARIOS, TURN_BOUND, run_scenario
-from bench.soak import ANSWERS_SCREEN_ITSELF, SCRIPTS, _standing_answer, records
+from bench.soak import SimulatedSession, session_for
 from shared.storage import ProfileStore
 from skill.app import create_app
 from skill.config import SkillConfig
-from skill.dialogs.requests import RequestFactory, Session
 from skill.persistence import user_key
 
 pytestmark = pytest.mark.postgres
@@ -60,29 +58,21 @@ class ThreadedLoad:
         chooser = random.Random(number)
         user = f"amzn1.ask.account.THREADS-{number}"
         while time.monotonic() < until:
-            name = chooser.choice(list(SCRIPTS))
-            records = self.conversation(user, SCRIPTS[name][0], name not in ANSWERS_SCREEN_ITSELF)
-            if records:
+            _name, talk = session_for(user, chooser)
+            if self.conversation(talk):
                 with self.lock:
                     self.expected[user_key(user)] += 1
 
-    def conversation(self, user: str, script: list[str], standing: bool) -> bool:
-        factory, session, words = RequestFactory(user_id=user), Session(), iter(script)
-        request, state = factory.launch(session), dict[str, Any]()
-        while True:
+    def conversation(self, talk: SimulatedSession) -> bool:
+        """The soak's simulated session (bench/soak.py), through the app, each turn timed."""
+        while talk.request is not None:
             started = time.monotonic()
-            response = self.client.post("/alexa", data=json.dumps(request))
+            response = self.client.post("/alexa", data=json.dumps(talk.request))
             with self.lock:
                 self.turns.append(time.monotonic() - started)
                 self.statuses[response.status_code] += 1
-            answer: dict[str, Any] = response.get_json()
-            ended = bool(answer.get("response", {}).get("shouldEndSession"))
-            session.after(answer, ended)
-            said = (_standing_answer(answer) if standing else None) or next(words, None)
-            if ended or said is None:
-                return ended and records(state, answer)
-            state = (answer.get("sessionAttributes") or {}).get("engine") or {}
-            request = factory.utterance(session, said)
+            talk.answered(response.get_json())
+        return talk.records
 
 
 def test_many_threads_through_a_cut_and_a_stall_lose_nothing(
@@ -116,7 +106,7 @@ def test_many_threads_through_a_cut_and_a_stall_lose_nothing(
                 stored = {user: checker.count_sessions(user) for user in load.expected}
                 if stored == dict(load.expected) or time.monotonic() > give_up:
                     break
-                load.conversation("amzn1.ask.account.THREADS-PROBE", ["help"], True)
+                load.conversation(SimulatedSession("amzn1.ask.account.THREADS-PROBE", ["help"]))
                 time.sleep(0.2)
         finally:
             checker.close()
