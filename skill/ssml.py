@@ -13,7 +13,7 @@ module checks the result, so a response that would be cut off or rejected never 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
+from html import escape
 
 from shared.reply import Ask, Card, Cue, End, Hold, Reply, Rest, Say
 from shared.speech_timing import HeardClock
@@ -60,8 +60,10 @@ def breaks(seconds: float) -> str:
     return "".join(parts)
 
 
-def _text(text: str) -> str:
-    return escape(text)
+def text_for_ssml(text: str) -> str:
+    """Text made safe inside SSML: &, < and > escaped (html's escape without quotes is what
+    xml.sax.saxutils' does, without importing urllib.request with it on a cold start)."""
+    return escape(text, quote=False)
 
 
 class _Timeline:
@@ -77,7 +79,7 @@ class _Timeline:
         return self.clock.seconds
 
     def say(self, text: str) -> float:
-        self.pieces.append(_text(text))
+        self.pieces.append(text_for_ssml(text))
         return self.clock.say(text)
 
     def pause(self, seconds: float) -> None:
@@ -136,7 +138,7 @@ def render(reply: Reply) -> Speech:
     ask = reply.ask
     speech = Speech(
         ssml=f"<speak>{' '.join(line.pieces)}</speak>",
-        reprompt_ssml=f"<speak>{_text(ask.reprompt)}</speak>" if ask else None,
+        reprompt_ssml=f"<speak>{text_for_ssml(ask.reprompt)}</speak>" if ask else None,
         card=reply.card,
         break_seconds=round(line.silence, 3),
         heard_seconds=round(line.heard, 3),

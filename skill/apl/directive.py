@@ -1,18 +1,26 @@
-"""Sending a screen: only to devices that say they draw APL, as ask-sdk-model's directive."""
+"""Sending a screen: only to devices that say they draw APL, as ask-sdk-model's directive.
+
+ask-sdk-model's APL package (every APL command and component model, about 24 ms to import) is
+loaded with the first screen, not with the skill: a cold start answering a speaker without a
+screen does not pay it (#16).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from ask_sdk_model.interfaces.alexa.presentation.apl.render_document_directive import (
-    RenderDocumentDirective,
-)
 from ask_sdk_model.request_envelope import RequestEnvelope
 
 from shared.reply import Reply
 from skill.apl.documents import document
 from skill.apl.screens import Screen, screen_for
 from skill.ssml import Speech
+
+if TYPE_CHECKING:
+    from ask_sdk_model.interfaces.alexa.presentation.apl.render_document_directive import (
+        RenderDocumentDirective,
+    )
 
 DATASOURCE = "coach"  # the documents' mainTemplate parameter
 
@@ -27,6 +35,10 @@ def supports_apl(envelope: RequestEnvelope) -> bool:
 
 def render_directive(screen: Screen) -> RenderDocumentDirective:
     """The RenderDocument for a screen: its document, and its data as the one datasource."""
+    from ask_sdk_model.interfaces.alexa.presentation.apl.render_document_directive import (
+        RenderDocumentDirective,
+    )
+
     return RenderDocumentDirective(
         token=screen.token,
         document=document(screen.document),

@@ -3,7 +3,9 @@
 The skill must answer within about 8 s, and DefaultApiClient waits for Alexa's API as long as the
 connection lasts; here each call gives up after `timeout` seconds and the skill apologises.
 Plain HTTP is refused as DefaultApiClient refuses it, except on loopback, where the tests' fake
-Alexa API listens (a request's apiEndpoint is Amazon's HTTPS address in real use).
+Alexa API listens (a request's apiEndpoint is Amazon's HTTPS address in real use). `requests` is
+imported on the first call, not with the skill: it is a tenth of a cold start on Lambda (#16),
+and most sessions never set a reminder.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from __future__ import annotations
 import json
 from urllib.parse import urlparse
 
-import requests
 from ask_sdk_core.exceptions import ApiClientException
 from ask_sdk_model.services.api_client import ApiClient
 from ask_sdk_model.services.api_client_request import ApiClientRequest
@@ -37,6 +38,8 @@ class TimedApiClient(ApiClient):
         body = request.body
         if body and "json" in headers.get("Content-type", ""):
             body = json.dumps(body)
+        import requests  # on first use: see the module's docstring
+
         try:
             answer = requests.request(
                 request.method or "GET",

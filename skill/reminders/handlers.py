@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from xml.sax.saxutils import escape
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils.predicate import is_intent_name, is_request_type
@@ -23,6 +22,7 @@ from skill.handlers import SkillHandler, _locale, _session, resolved_slot_value,
 from skill.profiles import ProfileGateway
 from skill.reminders import service
 from skill.reminders.schedule import RECURRENCES, SCOPE, Schedule, parse_time, said_when
+from skill.ssml import text_for_ssml
 
 log = logging.getLogger(__name__)
 PENDING_KEY = "reminder_pending"  # the schedule asked for, while the permission is asked
@@ -36,7 +36,7 @@ def said_first(
     begun): the engine's answer to ASIDE, with our sentence put before its speech. The engine's
     turn keeps what it keeps, as any other turn does."""
     response = respond(handler_input, Event(EventKind.ASIDE), profiles)
-    text = escape(messages.text(key, _locale(handler_input), **params))
+    text = text_for_ssml(messages.text(key, _locale(handler_input), **params))
     speech = response.output_speech
     if isinstance(speech, SsmlOutputSpeech) and speech.ssml and speech.ssml.startswith("<speak>"):
         speech.ssml = f"<speak>{text} {speech.ssml[len('<speak>') :]}"
