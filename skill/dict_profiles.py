@@ -28,9 +28,10 @@ from ask_sdk_model.request_envelope import RequestEnvelope
 from shared.effects import apply_effects
 from shared.profile import Profile
 from shared.reply import Effect
-from shared.storage.pending import PendingChange
+from shared.storage.pending import Journal, PendingChange
 from shared.storage.safe import brief, is_database_failure
-from skill.profiles import request_day
+from skill.persistence import user_key
+from skill.profiles import request_day, user_id_of
 
 log = logging.getLogger(__name__)
 
@@ -67,11 +68,18 @@ class DictProfiles:
     """The profile gateway (skill/profiles.py) over an adapter holding
     {"profile": dict, "changes": [the last change ids written]}."""
 
-    def __init__(self, adapter: AbstractPersistenceAdapter, logger: logging.Logger = log) -> None:
+    def __init__(
+        self,
+        adapter: AbstractPersistenceAdapter,
+        logger: logging.Logger = log,
+        journal: Journal | None = None,
+    ) -> None:
         self.adapter = adapter
         self.log = logger
+        self.journal = journal
 
     def load(self, request_envelope: RequestEnvelope) -> Profile | None:
+        self._replay_for(request_envelope)
         return self._guarded("loaded", lambda: self._stored(request_envelope))
 
     def apply(self, request_envelope: RequestEnvelope, effects: Sequence[Effect]) -> None:
@@ -94,9 +102,24 @@ class DictProfiles:
         return []
 
     def park(self, request_envelope: RequestEnvelope, changes: Sequence[PendingChange]) -> None:
-        """No journal on Lambda (an instance's /tmp lasts as long as it does): said, once each."""
+        """Into the journal, for the user's next request here; without one, said, once each."""
+        user_id = user_id_of(request_envelope)
         for change in changes:
-            self.log.warning("a change for the user could not be kept: %s", change.change_id)
+            if self.journal is not None and user_id:
+                self.journal.add(user_key(user_id), change)
+            else:
+                self.log.warning("a change for the user could not be kept: %s", change.change_id)
+
+    def _replay_for(self, envelope: RequestEnvelope) -> None:
+        """Write back what the journal holds for this request's user (a stat when it is empty)."""
+        user_id = user_id_of(envelope)
+        if self.journal is None or not user_id or not self.journal.pending():
+            return
+        saved = self.journal.replay(
+            lambda _user, change: self.save(envelope, [change]) == [], only=user_key(user_id)
+        )
+        if saved:
+            self.log.warning("%d unsaved changes from the journal are saved now", saved)
 
     def _stored(self, envelope: RequestEnvelope) -> Profile | None:
         return _profile_of(self.adapter.get_attributes(envelope) or {})

@@ -2,12 +2,16 @@
 
 Configure the handler as `skill.lambda_function.handler`. Lambda requests come through Alexa's own
 trigger, so no signature check runs here. Progress: set DYNAMODB_TABLE to keep it in DynamoDB
-(install ask-sdk-dynamodb-persistence-adapter), or DATABASE_URL for a SQL database.
+(install ask-sdk-dynamodb-persistence-adapter), or DATABASE_URL for a SQL database. What a
+session could not save waits in BACKSTRETCH_JOURNAL, by default a file in /tmp, the only folder
+Lambda lets a function write.
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ask_sdk_core.skill_builder import CustomSkillBuilder
@@ -24,9 +28,21 @@ def dynamodb_profiles(table: str) -> DictProfiles:
     # optional: installed only in Lambda deployments, and it ships no type information
     from ask_sdk_dynamodb.adapter import DynamoDbAdapter  # type: ignore[import-not-found]
 
+    from shared.storage.pending import Journal
     from skill.dict_profiles import DictProfiles
 
-    return DictProfiles(DynamoDbAdapter(table_name=table, create_table=True))
+    adapter = DynamoDbAdapter(table_name=table, create_table=True)
+    return DictProfiles(adapter, journal=Journal(lambda_journal_path()))
+
+
+def lambda_journal_path() -> Path:
+    """BACKSTRETCH_JOURNAL, else a file in the temporary folder (/tmp on Lambda)."""
+    configured = os.environ.get("BACKSTRETCH_JOURNAL")
+    return (
+        Path(configured)
+        if configured
+        else Path(tempfile.gettempdir()) / "backstretch-unsaved.jsonl"
+    )
 
 
 def _builder() -> CustomSkillBuilder:

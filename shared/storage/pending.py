@@ -133,14 +133,16 @@ class Journal:
             waiting = list(self._memory)
         return [*waiting, *self._read()]
 
-    def replay(self, save: Saver) -> int:
+    def replay(self, save: Saver, only: str | None = None) -> int:
         """Hand each waiting change to `save`, in order, until one fails; the ones it took are
-        removed. Returns how many were saved. Another process replaying: nothing done here."""
+        removed. Returns how many were saved. Another process replaying: nothing done here.
+        With `only`, that user's changes alone (a gateway that can write for the user of the
+        request in hand only, as ask-sdk's persistence adapters can); the others are kept."""
         with self._replaying() as mine:
             if not mine:
                 return 0
-            saved = self._replay_memory(save)
-            entries = self._read()
+            saved = self._replay_memory(save, only)
+            entries = [(u, c) for u, c in self._read() if only is None or u == only]
             done: set[str] = set()
             for user, change in entries:
                 if not save(user, change):
@@ -150,9 +152,10 @@ class Journal:
                 self._remove(done)
             return saved + len(done)
 
-    def _replay_memory(self, save: Saver) -> int:
+    def _replay_memory(self, save: Saver, only: str | None = None) -> int:
         with self._lock:
-            waiting, self._memory = self._memory, []
+            waiting = [(u, c) for u, c in self._memory if only is None or u == only]
+            self._memory = [(u, c) for u, c in self._memory if only is not None and u != only]
         for number, (user, change) in enumerate(waiting):
             if not save(user, change):
                 with self._lock:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import importlib
 import json
 import logging
+import tempfile
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,7 +29,7 @@ from shared.reply import (
     SaveCueLevel,
     SavePreferences,
 )
-from shared.storage.pending import PendingChange
+from shared.storage.pending import Journal, PendingChange
 from skill.builder import skill_builder
 from skill.dialogs.requests import RequestFactory, Session
 from skill.dict_profiles import REMEMBERED_CHANGES, DictProfiles
@@ -296,3 +298,75 @@ def test_a_session_whose_save_looked_lost_is_kept_once_through_the_skill() -> No
     assert "unsaved" not in session.attributes  # offered again, and taken
     (item,) = adapter.items.values()
     assert item["changes"] == [carried["id"]] and item["profile"]["hold_seconds"] == 25
+
+
+class SwitchableAdapter(MemoryAdapter):
+    """DynamoDB that can be down, then back."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.down = False
+
+    def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
+        if self.down:
+            raise PersistenceException("Could not connect to the endpoint URL")
+        return super().get_attributes(request_envelope)
+
+    def save_attributes(
+        self, request_envelope: RequestEnvelope, attributes: dict[str, Any]
+    ) -> None:
+        if self.down:
+            raise PersistenceException("Could not connect to the endpoint URL")
+        super().save_attributes(request_envelope, attributes)
+
+
+def test_a_session_ended_while_dynamodb_was_down_is_saved_on_the_users_next_request(
+    tmp_path: Path,
+) -> None:
+    """Alexa ends the session while DynamoDB is away: the change goes to the instance's journal,
+    and the same user's next request, once DynamoDB answers, writes it back, once; another
+    user's request leaves it waiting (an adapter writes for the request's user only)."""
+    adapter = SwitchableAdapter()
+    journal = Journal(tmp_path / "unsaved.jsonl")
+    profiles = DictProfiles(adapter, journal=journal)
+    envelope = _envelope()
+    change = PendingChange.new([RecordSession(record())], date(2026, 1, 14))
+    adapter.down = True
+    profiles.park(envelope, profiles.save(envelope, [change]))
+    assert journal.count() == 1
+    kept = (tmp_path / "unsaved.jsonl").read_text()
+    assert change.change_id in kept and "amzn1.ask.account" not in kept  # users by a hash
+    adapter.down = False
+    someone_else = _deserialize(RequestFactory(user_id="amzn1.ask.account.OTHER").launch(Session()))
+    assert profiles.load(someone_else) is None and journal.count() == 1
+    profile = profiles.load(envelope)
+    assert profile is not None and len(profile.sessions) == 1 and journal.count() == 0
+    profiles.load(envelope)
+    again = profiles.load(envelope)
+    assert again is not None and len(again.sessions) == 1
+
+
+def test_without_a_journal_what_could_not_be_kept_is_logged(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    profiles = DictProfiles(ThrottledAdapter())
+    change = PendingChange.new([MarkScreened()], date(2026, 1, 14))
+    with caplog.at_level(logging.WARNING, logger="skill.dict_profiles"):
+        profiles.park(_envelope(), [change])
+    assert f"could not be kept: {change.change_id}" in caplog.text
+
+
+def test_the_lambda_journal_is_in_the_temporary_folder_unless_configured(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from skill.lambda_function import lambda_journal_path
+
+    monkeypatch.delenv("BACKSTRETCH_JOURNAL", raising=False)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    tempfile.tempdir = None  # read TMPDIR again
+    try:
+        assert lambda_journal_path() == tmp_path / "backstretch-unsaved.jsonl"
+    finally:
+        tempfile.tempdir = None
+    monkeypatch.setenv("BACKSTRETCH_JOURNAL", str(tmp_path / "mine.jsonl"))
+    assert lambda_journal_path() == tmp_path / "mine.jsonl"
