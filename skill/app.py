@@ -132,6 +132,8 @@ class AlexaEndpoint:
             envelope = self.serializer.deserialize_data(data, RequestEnvelope)
             if not isinstance(data, dict) or envelope is None or envelope.request is None:
                 raise ValueError("no request in the envelope")
+            if envelope.context is None or envelope.context.system is None:
+                raise ValueError("no context.System in the envelope (Alexa sends one with each)")
         except Exception as error:  # the SDK raises several types for malformed envelopes
             return _error(400, "http.bad_envelope", detail=str(error).splitlines()[0][:200])
         if self.recorder is not None:

@@ -120,6 +120,14 @@ def test_signed_requests_are_answered_and_unsigned_refused_with_400() -> None:
             400,
             "not an Alexa request envelope",
         ),
+        (
+            "post",
+            "/alexa",
+            b'{"version": "1.0", "request": {"type": "SessionEndedRequest", "requestId": "r",'
+            b' "timestamp": "2026-12-02T10:00:00Z", "reason": "USER_INITIATED"}}',
+            400,
+            "no context.System in the envelope",
+        ),
         ("get", "/alexa", None, 405, "does not accept GET"),
         ("put", "/alexa", b"{}", 405, "does not accept PUT"),
         ("get", "/nowhere", None, 404, "nothing at this address"),
