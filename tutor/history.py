@@ -95,7 +95,7 @@ def level_lines(profile: Profile, locale: str = DEFAULT_LOCALE) -> list[str]:
             messages.text(
                 "tutor.history.levels_row",
                 locale,
-                name=known[stretch],
+                name=known[stretch].capitalize(),
                 steps=" -> ".join(steps),
                 next=upcoming,
             )

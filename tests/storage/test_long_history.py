@@ -173,4 +173,4 @@ def test_the_tutors_level_chart_starts_at_the_first_session(store: ProfileStore)
     profile = store.load("u")
     assert profile is not None
     (_title, row) = level_lines(profile)
-    assert row.startswith(f"neck flexion: 20 s x 5 ({first.isoformat()}) -> 30 s x 5 (")
+    assert row.startswith(f"Neck flexion: 20 s x 5 ({first.isoformat()}) -> 30 s x 5 (")

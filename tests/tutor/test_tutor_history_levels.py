@@ -27,7 +27,7 @@ def test_levels_over_time_and_the_next_one() -> None:
     lines = history_lines(Profile(sessions=sessions), TODAY)
     assert "Levels (hold x repetitions, from the day each began)" in lines
     assert (
-        "knee to chest: 20 s x 5 (2026-01-05) -> 25 s x 5 (2026-01-13); next time 30 s x 5" in lines
+        "Knee to chest: 20 s x 5 (2026-01-05) -> 25 s x 5 (2026-01-13); next time 30 s x 5" in lines
     )
 
 
@@ -36,9 +36,9 @@ def test_a_recorded_level_the_user_set_shows_as_its_own_step() -> None:
         TODAY, "lower_back", ("knee_to_chest",), 0, True, levels=(("knee_to_chest", 30, 8),)
     )
     lines = history_lines(Profile(sessions=(_session(3, "tight"), chosen)), TODAY)
-    row = next(line for line in lines if line.startswith("knee to chest:"))
+    row = next(line for line in lines if line.startswith("Knee to chest:"))
     assert (
-        row == "knee to chest: 20 s x 5 (2026-01-12) -> 30 s x 8 (2026-01-15); next time 30 s x 8"
+        row == "Knee to chest: 20 s x 5 (2026-01-12) -> 30 s x 8 (2026-01-15); next time 30 s x 8"
     )
 
 
