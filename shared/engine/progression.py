@@ -13,19 +13,17 @@ rule keeps to the article's ranges (20-30 s holds, 5-10 repetitions):
 
 Each stretch's latest change is kept with its reason, so the coach can say why a level moved.
 
-Folding a year of daily use (400 sessions, what a store loads) for each stretch of a routine took
-about 0.36 ms when the routine was chosen: most of what a long history added to a request (#16).
-So the latest folds are kept (bounded, see _Folds): the next session's profile holds the same
-session records with one more, perhaps the oldest left out, and is folded on from the kept fold.
+A long history is folded on from the latest folds kept (folds.py), not from its first session.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from shared.engine.folds import Folds
 from shared.events import STOP_FEELINGS, Feeling
 from shared.profile import Profile, SessionRecord
 from shared.routine import DEFAULT_HOLD_SECONDS, DEFAULT_REPS, HOLD_LIMITS, REPS_LIMITS
@@ -183,7 +181,7 @@ def progress_for(profile: Profile | None, stretches: Sequence[str]) -> dict[str,
     start = start_level(profile)
     if profile is None or not profile.sessions:
         return {stretch: Progress(start) for stretch in stretches}
-    return _FOLDS.progress(_in_order(profile.sessions), start, stretches)
+    return _FOLDS.states(_in_order(profile.sessions), start, stretches)
 
 
 def level_history(profile: Profile, stretch: str) -> list[tuple[date, Level]]:
@@ -213,129 +211,11 @@ def _in_order(sessions: Iterable[SessionRecord]) -> tuple[SessionRecord, ...]:
     return tuple(sorted(sessions, key=lambda record: record.day))
 
 
-def _fold(progress: Progress, sessions: Iterable[SessionRecord], stretch: str) -> Progress:
-    """`progress` moved on by each of `sessions` (oldest first)."""
-    for record in sessions:
-        progress = after_session(progress, record, stretch)
-    return progress
+def _step(progress: Progress, record: SessionRecord, stretch: str) -> Progress:
+    return after_session(progress, record, stretch)  # looked up each time: a test counts calls
 
 
-# How many sessions may have been added since a kept fold (a routine adds one; the tutor and a
-# server behind a load balancer may see a few at once), and how much is kept. A kept fold holds
-# its sessions, to tell that a later profile's are the same records: pointers to the profiles'
-# own records, shared with the worker's profile cache (skill/persistence.py) while it holds them.
-# At most FOLDS_KEPT_SESSIONS (about 8 MB at its 0.86 KB a session) outlive their profiles.
-FOLDS_LOOKED_BACK = 8
-FOLDS_COMPARED = 32  # sessions folded from both sides of those left out before giving up on them
-FOLDS_KEPT = 64
-FOLDS_KEPT_SESSIONS = 10_000
-
-
-@dataclass(frozen=True, slots=True)
-class _Folded:
-    """Sessions oldest first, and the progress of some stretches after all of them from `start`
-    (never changed once made: a fold is replaced by a new one)."""
-
-    sessions: tuple[SessionRecord, ...]
-    start: Level
-    progress: Mapping[str, Progress]
-
-
-class _Folds:
-    """The latest folds, by their last session record (its id, which cannot be reused while the
-    fold holds the record) and start level. A profile is folded on from a kept fold whose
-    sessions, less some of the oldest, are the first of its own: only the sessions added are
-    walked, and those left out only until leaving them out makes no difference (at once when
-    they did not have the stretch; else usually within a session or two, since a recorded level
-    is taken as the level, whatever came before).
-
-    Turns of different users may run in threads: each step is one dict operation, atomic in
-    CPython, so a race can only lose a fold (folded again next time), never give a wrong one.
-    Bounded by FOLDS_KEPT folds and FOLDS_KEPT_SESSIONS sessions, the oldest kept dropped first.
-    """
-
-    def __init__(self) -> None:
-        self._kept: dict[tuple[int, Level], _Folded] = {}
-
-    def held(self) -> tuple[int, int]:
-        """(folds, sessions) kept now."""
-        kept = list(self._kept.values())
-        return len(kept), sum(len(folded.sessions) for folded in kept)
-
-    def clear(self) -> None:
-        self._kept.clear()
-
-    def progress(
-        self, sessions: tuple[SessionRecord, ...], start: Level, stretches: Sequence[str]
-    ) -> dict[str, Progress]:
-        """Each of `stretches` after `sessions` (oldest first, not empty) from `start`."""
-        earlier, dropped, added = self._earlier(sessions, start)
-        found = {}
-        for stretch in stretches:
-            if earlier is not None and stretch in earlier.progress:
-                before = _leaving_out(earlier, dropped, stretch)
-                found[stretch] = _fold(before, sessions[len(sessions) - added :], stretch)
-            else:
-                found[stretch] = progress_of(sessions, stretch, start)
-        if earlier is not None and not dropped and not added:  # the same sessions: keep both
-            self._keep(_Folded(sessions, start, {**earlier.progress, **found}))
-        else:
-            self._keep(_Folded(sessions, start, dict(found)))
-        return found
-
-    def _earlier(
-        self, sessions: tuple[SessionRecord, ...], start: Level
-    ) -> tuple[_Folded | None, int, int]:
-        """A kept fold whose sessions, less its `dropped` oldest, are the first of `sessions`,
-        all but the `added` latest; (None, 0, 0) when none is kept."""
-        for added in range(min(FOLDS_LOOKED_BACK, len(sessions) - 1) + 1):
-            last = sessions[-1 - added]
-            folded = self._kept.get((id(last), start))
-            if folded is None or folded.sessions[-1] is not last:
-                continue
-            dropped = len(folded.sessions) - (len(sessions) - added)
-            # the same records: compared by identity first, so about a microsecond for 400
-            if dropped >= 0 and folded.sessions[dropped:] == sessions[: len(sessions) - added]:
-                return folded, dropped, added
-        return None, 0, 0
-
-    def _keep(self, folded: _Folded) -> None:
-        if len(folded.sessions) > FOLDS_KEPT_SESSIONS:
-            return  # it would push every other fold out
-        key = (id(folded.sessions[-1]), folded.start)
-        self._kept.pop(key, None)  # the latest kept last
-        self._kept[key] = folded
-        while True:
-            kept = list(self._kept.items())  # a copy: other threads may change the dict
-            held = sum(len(f.sessions) for _, f in kept)
-            if len(kept) <= FOLDS_KEPT and held <= FOLDS_KEPT_SESSIONS:
-                return
-            self._kept.pop(kept[0][0], None)
-
-
-def _leaving_out(folded: _Folded, dropped: int, stretch: str) -> Progress:
-    """`stretch` after `folded`'s sessions less the `dropped` oldest. Leaving them out changes the
-    progress at the first session kept, from what they made it to the start; folding on from
-    both, once the two agree they go on the same, to `folded`'s result. When they still differ
-    after FOLDS_COMPARED sessions (a run of sessions felt good at one level the user kept setting
-    steps up every other session, so its length decides), the rest is folded as before."""
-    after_all = folded.progress[stretch]
-    if not dropped:
-        return after_all
-    without = Progress(folded.start)
-    with_them = _fold(without, folded.sessions[:dropped], stretch)
-    kept = folded.sessions[dropped:]
-    for n, record in enumerate(kept):
-        if without == with_them:
-            return after_all
-        if n == FOLDS_COMPARED:
-            return _fold(without, kept[n:], stretch)
-        without = after_session(without, record, stretch)
-        with_them = after_session(with_them, record, stretch)
-    return without
-
-
-_FOLDS = _Folds()
+_FOLDS: Folds[Level, Progress] = Folds(_step, Progress)
 
 
 def folds_held() -> tuple[int, int]:

@@ -18,9 +18,8 @@ from hypothesis import strategies as st
 
 from shared.engine import progression
 from shared.engine.flow import _known_stretches
+from shared.engine.folds import FOLDS_KEPT, FOLDS_KEPT_SESSIONS
 from shared.engine.progression import (
-    FOLDS_KEPT,
-    FOLDS_KEPT_SESSIONS,
     Progress,
     folds_held,
     forget_folds,
