@@ -13,7 +13,7 @@ session held.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import NamedTuple
@@ -56,15 +56,12 @@ class Figures:
         return cls(sum(by_day.values()), last, run, recent, first_levels)
 
     @classmethod
-    def of_sessions(
-        cls, days: Iterable[date], levels: Iterable[tuple[date, Iterable[Level]]] = ()
-    ) -> Figures | None:
-        """From the day of each session, when they are all there is, and (day, levels) of
-        each, oldest first."""
+    def of_sessions(cls, sessions: Sequence[tuple[date, Iterable[Level]]]) -> Figures | None:
+        """From (day, levels) of each session, oldest first, when they are all there is."""
         counts: dict[date, int] = {}
-        for day in days:
+        for day, _levels in sessions:
             counts[day] = counts.get(day, 0) + 1
-        return cls.of_days(counts.items(), first_levels(levels))
+        return cls.of_days(counts.items(), first_levels(sessions))
 
     def first_level(self, stretch: str) -> FirstLevel | None:
         """The level `stretch` was first done at; None if no session recorded one."""

@@ -86,7 +86,7 @@ def level_lines(profile: Profile, locale: str = DEFAULT_LOCALE) -> list[str]:
     for stretch in stretches:
         steps: list[str] = []
         last: progression.Level | None = None
-        for day, level in _level_steps(profile, stretch):
+        for day, level in progression.level_history(profile, stretch):
             if level != last:
                 steps.append(_level(level, locale, day=day.isoformat()))
                 last = level
@@ -101,16 +101,6 @@ def level_lines(profile: Profile, locale: str = DEFAULT_LOCALE) -> list[str]:
             )
         )
     return lines
-
-
-def _level_steps(profile: Profile, stretch: str) -> list[tuple[date, progression.Level]]:
-    """The levels over the sessions held, from the very first one: a long history holds only
-    its latest sessions, and the store's figures (shared/figures.py) say how it began."""
-    history = progression.level_history(profile, stretch)
-    first = profile.figures.first_level(stretch) if profile.figures is not None else None
-    if first is not None and (not history or first.day < history[0][0]):
-        return [(first.day, progression.Level(first.hold, first.reps)), *history]
-    return history
 
 
 def _level(level: progression.Level, locale: str, day: str | None = None) -> str:

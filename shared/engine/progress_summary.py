@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from shared.engine import progression, weeks
 from shared.engine.turn import Turn
-from shared.profile import Profile
 
 RECENT_WEEKS = 4
 
@@ -38,8 +37,8 @@ def _levels(t: Turn) -> None:
     now = progression.progress_for(profile, stretches)
     up = []
     for stretch in stretches:
-        first = _first_level(profile, stretch)
-        if first is not None and now[stretch].level > first:
+        history = progression.level_history(profile, stretch)
+        if history and now[stretch].level > history[0][1]:
             up.append(stretch)
     if not up:
         t.say("progress.levels_same")
@@ -48,13 +47,3 @@ def _levels(t: Turn) -> None:
     level = now[best].level
     key = "progress.levels_up_one" if len(up) == 1 else "progress.levels_up_many"
     t.say(key, name=known[best], hold=level.hold, reps=level.reps, up=len(up), total=len(stretches))
-
-
-def _first_level(profile: Profile, stretch: str) -> progression.Level | None:
-    """The level `stretch` was first done at: over all sessions for a long history (the store's
-    figures, shared/figures.py), else from the sessions held, which are all there are."""
-    recorded = profile.figures.first_level(stretch) if profile.figures is not None else None
-    if recorded is not None:
-        return progression.Level(recorded.hold, recorded.reps)
-    history = progression.level_history(profile, stretch)
-    return history[0][1] if history else None

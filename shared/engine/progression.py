@@ -169,10 +169,7 @@ def start_level(profile: Profile | None) -> Level:
 
 def progress_of(sessions: Iterable[SessionRecord], stretch: str, start: Level = START) -> Progress:
     """`stretch` after every session in `sessions` (oldest first)."""
-    progress = Progress(start)
-    for record in sessions:
-        progress = after_session(progress, record, stretch)
-    return progress
+    return _FOLDS.fold(Progress(start), sessions, stretch)
 
 
 def progress_for(profile: Profile | None, stretches: Sequence[str]) -> dict[str, Progress]:
@@ -185,7 +182,9 @@ def progress_for(profile: Profile | None, stretches: Sequence[str]) -> dict[str,
 
 
 def level_history(profile: Profile, stretch: str) -> list[tuple[date, Level]]:
-    """The level `stretch` was done at, session by session (the day, and the level)."""
+    """The level `stretch` was done at, session by session (the day, and the level), from its
+    very first session: a long history holds only its latest sessions, and the store's figures
+    (shared/figures.py) say how it began, which comes first when it is older than those held."""
     progress, history = Progress(start_level(profile)), []
     for record in _in_order(profile.sessions):
         happened = outcome(record, stretch)
@@ -194,6 +193,9 @@ def level_history(profile: Profile, stretch: str) -> list[tuple[date, Level]]:
         done_at = recorded_level(record, stretch) or progress.level
         history.append((record.day, done_at))
         progress = after_session(progress, record, stretch)
+    first = profile.figures.first_level(stretch) if profile.figures is not None else None
+    if first is not None and (not history or first.day < history[0][0]):
+        return [(first.day, Level(first.hold, first.reps)), *history]
     return history
 
 

@@ -84,8 +84,7 @@ def counted(profile: Profile) -> Profile:
 
 def figures_of(every: Iterable[SessionRecord]) -> Figures | None:
     """The figures of sessions that are all the user has (the day of each, the first levels)."""
-    ordered = sorted(every, key=session_day)
-    return Figures.of_sessions((s.day for s in ordered), ((s.day, s.levels) for s in ordered))
+    return Figures.of_sessions([(s.day, s.levels) for s in sorted(every, key=session_day)])
 
 
 def in_load_order(sessions: Iterable[SessionRecord]) -> tuple[SessionRecord, ...]:
