@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # imported where DynamoDB is configured: a cold start pays fo
     from skill.dict_profiles import DictProfiles
 
 
-def dynamodb_profiles(table: str) -> DictProfiles:
+def dynamodb_profiles(table: str, journal: Path) -> DictProfiles:
     """Profiles in ask-sdk's DynamoDB adapter (which creates the table on first use)."""
     # optional: installed only in Lambda deployments, and it ships no type information
     from ask_sdk_dynamodb.adapter import DynamoDbAdapter  # type: ignore[import-not-found]
@@ -32,24 +32,20 @@ def dynamodb_profiles(table: str) -> DictProfiles:
     from skill.dict_profiles import DictProfiles
 
     adapter = DynamoDbAdapter(table_name=table, create_table=True)
-    return DictProfiles(adapter, journal=Journal(lambda_journal_path()))
+    return DictProfiles(adapter, journal=Journal(journal))
 
 
-def lambda_journal_path() -> Path:
-    """BACKSTRETCH_JOURNAL, else a file in the temporary folder (/tmp on Lambda)."""
-    configured = os.environ.get("BACKSTRETCH_JOURNAL")
-    return (
-        Path(configured)
-        if configured
-        else Path(tempfile.gettempdir()) / "backstretch-unsaved.jsonl"
-    )
+def lambda_journal_path(config: SkillConfig) -> Path:
+    """The configured journal (BACKSTRETCH_JOURNAL), else a file in the temporary folder (/tmp
+    on Lambda)."""
+    return config.journal or Path(tempfile.gettempdir()) / "backstretch-unsaved.jsonl"
 
 
 def _builder() -> CustomSkillBuilder:
+    config = SkillConfig.from_env()
     table = os.environ.get("DYNAMODB_TABLE")
     if table:
-        return skill_builder(dynamodb_profiles(table))
-    config = SkillConfig.from_env()
+        return skill_builder(dynamodb_profiles(table, lambda_journal_path(config)))
     return skill_builder(profiles_for(open_store(config), config.journal_path()))
 
 

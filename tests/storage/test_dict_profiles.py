@@ -359,14 +359,15 @@ def test_without_a_journal_what_could_not_be_kept_is_logged(
 def test_the_lambda_journal_is_in_the_temporary_folder_unless_configured(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    from skill.config import SkillConfig
     from skill.lambda_function import lambda_journal_path
 
     monkeypatch.delenv("BACKSTRETCH_JOURNAL", raising=False)
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     tempfile.tempdir = None  # read TMPDIR again
     try:
-        assert lambda_journal_path() == tmp_path / "backstretch-unsaved.jsonl"
+        assert lambda_journal_path(SkillConfig.from_env()) == tmp_path / "backstretch-unsaved.jsonl"
     finally:
         tempfile.tempdir = None
     monkeypatch.setenv("BACKSTRETCH_JOURNAL", str(tmp_path / "mine.jsonl"))
-    assert lambda_journal_path() == tmp_path / "mine.jsonl"
+    assert lambda_journal_path(SkillConfig.from_env()) == tmp_path / "mine.jsonl"
